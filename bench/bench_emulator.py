@@ -1,0 +1,112 @@
+"""Emulator speed over real HTTP: start-up, a list page of 50 orders, one order view.
+
+Run: python bench/bench_emulator.py [--orders 100000] [--requests 400]
+The emulator runs in its own process (start-up is measured until it prints its address,
+interpreter start included). Pages and ids are random across the whole instance, so most
+answers are rendered afresh rather than served from the render cache. The baseline (the
+shipping-method list, a tiny answer) shows what HTTP alone costs on this machine. The
+filtered pages run after the unfiltered ones and may meet some of their rendered orders in
+the cache. Other work on the machine shows in the figures: the load average is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from typing import Callable
+
+import requests
+
+TOKEN = "bench-token"
+TARGETS_MS = {"list page of 50 orders": 5.0, "single order view": 2.0}
+STARTUP_TARGET_S = 10.0
+
+
+def timings(call: Callable[[], requests.Response], count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = call()
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.text[:200]
+        samples.append(elapsed * 1000)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return sorted(samples)[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str, float]:
+    """The emulator in its own process, as a client would meet it; returns (process, base URL, start-up s)."""
+    command = [sys.executable, "-m", "pipelines.emulator", "--orders", str(args.orders), "--products",
+               str(args.products), "--customers", str(args.customers), "--seed", str(args.seed),
+               "--rate-limit", str(10**9), "--token", TOKEN]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    for line in process.stdout:
+        found = re.search(r"XENTRAL_INSTANCE_HOST=(\S+)", line)
+        if found:
+            return process, found.group(1), time.perf_counter() - started
+    raise RuntimeError("the emulator did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--products", type=int, default=2_000)
+    parser.add_argument("--customers", type=int, default=5_000)
+    parser.add_argument("--requests", type=int, default=400, help="timed requests per measurement")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    load = os.getloadavg()
+    process, base, startup = start_server(args)
+    rng = random.Random(1)
+    try:
+        session = requests.Session()
+        session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
+        for _ in range(20):  # warm up the connection and the code paths
+            session.get(f"{base}/api/v1/shippingMethods")
+        total = session.get(f"{base}/api/v1/salesOrders").json()["extra"]["totalCount"]
+        pages = max(1, total // 50)
+        ids = [o["id"] for _ in range(20) for o in session.get(f"{base}/api/v1/salesOrders", params={
+            "page[number]": rng.randint(1, pages), "page[size]": 50}).json()["data"]]
+        results = {
+            "baseline: shipping methods": timings(lambda: session.get(f"{base}/api/v1/shippingMethods"), args.requests),
+            "list page of 50 orders": timings(lambda: session.get(f"{base}/api/v1/salesOrders", params={
+                "page[number]": rng.randint(1, pages), "page[size]": 50}), args.requests),
+            "list page of 50, updatedAt filter": timings(lambda: session.get(f"{base}/api/v1/salesOrders", params={
+                "filter[0][key]": "updatedAt", "filter[0][op]": "greaterThanOrEquals",
+                "filter[0][value]": "2025-01-01T00:00:00+01:00",
+                "page[number]": rng.randint(1, max(1, pages // 2)), "page[size]": 50}), args.requests),
+            "single order view": timings(lambda: session.get(f"{base}/api/v1/salesOrders/{rng.choice(ids)}"),
+                                         args.requests),
+        }
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
+    baseline = statistics.median(results["baseline: shipping methods"])
+    print(f"Emulator with {args.orders:,} orders, {args.products:,} products, {args.customers:,} customers; "
+          f"load average before: {load[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"start-up: {startup:.2f} s (target < {STARTUP_TARGET_S:.0f} s) "
+          f"{'ok' if startup < STARTUP_TARGET_S else 'MISSED'}")
+    print()
+    print(f"{'request':<36} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11} {'target ms':>10}  result")
+    for name, samples in results.items():
+        median = statistics.median(samples)
+        target = TARGETS_MS.get(name)
+        verdict = "" if target is None else ("ok" if median <= target else "MISSED")
+        print(f"{name:<36} {median:>10.2f} {p95(samples):>8.2f} {median / baseline:>11.1f} "
+              f"{'' if target is None else f'{target:.1f}':>10}  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,179 @@
+"""`xentral-sync`: one command whose subcommands call the sync, the emulator, the demo and the models."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipelines.demo import add_demo_arguments, demo_command
+from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
+from pipelines.models import DEFAULT_MODELS_DIR, ModelError
+from pipelines.runner import build_and_test_models, sync_with_progress
+from pipelines.xentral.config import resolve_sync_config
+from pipelines.xentral.errors import (
+    AuthenticationError,
+    ConfigError,
+    NotXentralError,
+    PermissionDeniedError,
+    UnreachableError,
+    XentralError,
+)
+from pipelines.xentral.extract import SyncOptions
+from pipelines.xentral.settings import RESOURCE_NAMES
+from pipelines.xentral.sync import SyncLockedError
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+"""Exit codes: EXIT_CONFIG also covers a rejected token and a host that is not Xentral."""
+
+log = logging.getLogger("pipelines.cli")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return int(args.handler(args))
+    except (ConfigError, AuthenticationError, PermissionDeniedError, NotXentralError, UnreachableError) as error:
+        return _fail(str(error), EXIT_CONFIG)
+    except SyncLockedError as error:
+        return _fail(str(error), EXIT_LOCKED)
+    except (XentralError, ModelError) as error:
+        return _fail(str(error), EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail("interrupted: nothing half-done stays behind; the next run continues", EXIT_INTERRUPTED)
+    except Exception as error:  # a bug or an environment problem: one line, the traceback in the log
+        log.debug("unexpected failure", exc_info=True)
+        return _fail(f"unexpected {type(error).__name__}: {error} (run with -v for details)", EXIT_FAILED)
+
+
+def sync_command(args: argparse.Namespace) -> int:
+    """Sync, then build the models; the summary goes to stdout."""
+    config = resolve_sync_config(
+        {
+            "instance": args.instance,
+            "duckdb_path": args.duckdb,
+            "dataset": args.dataset,
+            "rate_limit": args.rate_limit,
+            "rate_window_seconds": args.rate_window,
+            "rate_headroom": args.rate_headroom,
+        }
+    )
+    sync_with_progress(
+        config,
+        _options(args),
+        resources=args.resources,
+        max_requests=args.max_requests,
+        time_budget_seconds=args.time_budget * 60 if args.time_budget else None,
+    )
+    if not args.no_models:
+        build_and_test_models(config.duckdb_path)
+    return EXIT_OK
+
+
+def models_command(args: argparse.Namespace) -> int:
+    build_and_test_models(Path(args.duckdb), Path(args.models_dir))
+    return EXIT_OK
+
+
+def _options(args: argparse.Namespace) -> SyncOptions:
+    if args.full_refresh and (args.since or args.until):
+        raise ConfigError("--full-refresh takes everything; it cannot be combined with --since/--until")
+    return SyncOptions(full_refresh=args.full_refresh, since=args.since, until=args.until)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xentral-sync", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (never shows the token)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_sync_parser(commands)
+    add_emulator_parser(commands).set_defaults(handler=run_emulator_command)
+    _add_demo_parser(commands)
+    models = commands.add_parser("models", help="build the SQL models in sql/ and run their data tests")
+    models.add_argument("--duckdb", default="xentral.duckdb", help="DuckDB file (default: %(default)s)")
+    models.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="folder of .sql models")
+    models.set_defaults(handler=models_command)
+    return parser
+
+
+def _add_sync_parser(commands: Any) -> None:
+    sync = commands.add_parser("sync", help="sync sales orders, products and customers into DuckDB")
+    sync.add_argument("--instance", help="Xentral host, e.g. mycompany.xentral.biz (or XENTRAL_INSTANCE_HOST)")
+    sync.add_argument("--resources", type=_resource_list, default=list(RESOURCE_NAMES),
+                      help="comma-separated subset of " + ",".join(RESOURCE_NAMES))
+    sync.add_argument("--full-refresh", action="store_true", help="drop the synced tables and cursors, take everything")
+    sync.add_argument("--since", type=_cli_time, help="backfill rows updated at or after TS; the nightly cursor stays")
+    sync.add_argument("--until", type=_cli_time, help="backfill rows updated at or before TS")
+    sync.add_argument("--max-requests", type=_positive_int, help="stop cleanly after N requests; the next run continues")
+    sync.add_argument("--time-budget", type=float, metavar="MINUTES", help="stop cleanly after this many minutes")
+    sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
+    sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
+    sync.add_argument("--rate-limit", type=_positive_int, help="requests per window (default: 100)")
+    sync.add_argument("--rate-window", type=float, help="rate limit window in seconds (default: 60)")
+    sync.add_argument("--rate-headroom", type=float, help="share of the limit left unused (default: 0.1)")
+    sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
+    sync.set_defaults(handler=sync_command)
+
+
+def _add_demo_parser(commands: Any) -> None:
+    demo = commands.add_parser("demo", help="start the emulator, sync twice, build the models, show a summary")
+    add_demo_arguments(demo)
+    demo.set_defaults(handler=demo_command)
+
+
+def _resource_list(value: str) -> list[str]:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(RESOURCE_NAMES))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown resource(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(RESOURCE_NAMES)}")
+    return names
+
+
+def _cli_time(value: str) -> datetime:
+    """An ISO timestamp; without an offset it is Xentral's local time, a bare date its midnight."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date or timestamp like 2026-10-25T03:00:00+01:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return number
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Plain log lines under cron; at a terminal the progress line speaks and logs only warn.
+
+    dlt sets up its own logger from `runtime.log_level`; it warns about every all-null
+    column, which is noise here, so it only speaks up for errors unless asked to.
+    """
+    os.environ.setdefault("RUNTIME__LOG_LEVEL", "DEBUG" if verbose else "ERROR")
+    quiet = logging.WARNING if sys.stderr.isatty() else logging.INFO
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else quiet,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("urllib3", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())

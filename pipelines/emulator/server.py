@@ -1,0 +1,341 @@
+"""HTTP side: routing, auth, Accept, rate limit, faults and the /_emulator admin API."""
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import importer, resources
+from .faults import Fault, Faults
+from .query import ListSpec, Problem, parse_list_query
+from .ratelimit import RateLimiter
+from .settings import EmulatorSettings
+from .stats import Stats
+from .world import World
+
+JSON = "application/json"
+ACCEPTABLE = {"application/json", "*/*", "application/*", "application/problem+json"}
+IMPORT_SCOPE = "salesOrder:create"
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = JSON
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_response(status: int, payload: Any, content_type: str = JSON) -> Response:
+    return Response(status, json.dumps(payload, ensure_ascii=False).encode(), content_type)
+
+
+def message(status: int, text: str) -> Response:
+    return json_response(status, {"message": text})
+
+
+def raw_json(status: int, text: str) -> Response:
+    return Response(status, text.encode())
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern
+    operation: str
+    spec: ListSpec | None = None  # list endpoints
+
+
+def _route(method: str, path: str, operation: str, spec: ListSpec | None = None) -> Route:
+    return Route(method, re.compile(path + r"\Z"), operation, spec)
+
+
+API_ROUTES = (
+    _route("GET", r"/api/v1/salesOrders", "salesOrder.list", resources.SALES_ORDERS),
+    _route("POST", r"/api/v1/salesOrders/actions/import", "salesOrder.import"),
+    _route("GET", r"/api/v1/salesOrders/([^/]+)", "salesOrder.view"),
+    _route("GET", r"/api/v2/products", "product.listV2", resources.PRODUCTS),
+    _route("GET", r"/api/v2/products/([^/]+)", "product.viewV2"),
+    _route("GET", r"/api/v2/customers", "customer.list.v2", resources.CUSTOMERS),
+    _route("GET", r"/api/v2/customers/([^/]+)/addresses", "customer.addresses"),
+    _route("GET", r"/api/v2/customers/([^/]+)", "customer.view.v2"),
+    _route("GET", r"/api/v1/projects", "Project.list", resources.PROJECTS),
+    _route("GET", r"/api/v1/paymentMethods", "paymentMethod.list", resources.PAYMENT_METHODS),
+    _route("GET", r"/api/v1/shippingMethods", "shippingMethod.list", resources.SHIPPING_METHODS),
+)
+
+
+class Application:
+    """Everything a request needs; one per running emulator."""
+
+    def __init__(self, settings: EmulatorSettings, world: World) -> None:
+        self.settings = settings
+        self.world = world
+        self.stats = Stats(settings.recent_requests)
+        self.limiter = RateLimiter(settings.rate_limit, settings.rate_window_seconds)
+        self.faults = Faults(settings.fault_seed)
+        self.base_url = ""
+        self._settings_lock = threading.Lock()
+
+    def update_settings(self, **changes: Any) -> EmulatorSettings:
+        with self._settings_lock:
+            settings = self.settings.updated(**changes)
+            self.settings = self.world.settings = settings
+            self.limiter.configure(settings.rate_limit, settings.rate_window_seconds)
+            if "fault_seed" in changes:
+                self.faults = Faults(settings.fault_seed)
+            return settings
+
+    # ---- API requests ------------------------------------------------------------------
+
+    def authorized(self, header: str | None) -> bool:
+        scheme, _, token = (header or "").partition(" ")
+        return scheme.lower() == "bearer" and token.strip() == self.settings.token
+
+    def unauthorized(self) -> Response:
+        if self.settings.unauthorized_body == "text":
+            return Response(401, b"Unauthorized", "text/html; charset=UTF-8")
+        return message(401, "Unauthorized")
+
+    @staticmethod
+    def acceptable(header: str | None) -> bool:
+        if header is None or not header.strip():
+            return True
+        return any(part.split(";")[0].strip().lower() in ACCEPTABLE for part in header.split(","))
+
+    def handle_api(self, method: str, path: str, query: str, headers: Any, body: bytes,
+                   ) -> tuple[Response, Fault | None, str | None]:
+        """The answer, a transport fault to apply while sending it, and the operation id."""
+        route, match = self._match(method, path)
+        operation = route.operation if route else None
+        decision = self.limiter.acquire()
+        if not decision.allowed:
+            return self._with_limits(message(429, "Too Many Requests"), decision.headers()), None, operation
+        limits = decision.headers()
+        settings = self.settings
+        if not self.authorized(headers.get("Authorization")):
+            return self._with_limits(self.unauthorized(), limits), None, operation
+        if not self.acceptable(headers.get("Accept")):
+            return self._with_limits(message(406, "Not Acceptable"), limits), None, operation
+        if route is None:
+            status = 405 if match else 404
+            return self._with_limits(message(status, "Not found" if status == 404 else "Method not allowed"),
+                                     limits), None, operation
+        fault = self.faults.decide(route.operation, settings, method == "GET")
+        if fault and fault.kind == "error":
+            return self._with_limits(message(fault.status, HTTPStatus(fault.status).phrase), limits), None, operation
+        if fault and fault.kind == "foreign_429":
+            refusal = self.limiter.exhausted(retry_after=1)
+            return self._with_limits(message(429, "Too Many Requests"), refusal.headers()), None, operation
+        if settings.latency_ms:
+            time.sleep(settings.latency_ms / 1000)
+        try:
+            response = self._dispatch(route, match.groups(), query, body)
+        except Problem as problem:
+            response = json_response(problem.status, problem.body, problem.content_type)
+        return self._with_limits(response, limits), fault, operation
+
+    @staticmethod
+    def _with_limits(response: Response, limits: dict[str, str]) -> Response:
+        response.headers.update(limits)
+        return response
+
+    @staticmethod
+    def _match(method: str, path: str) -> tuple[Route | None, re.Match | None]:
+        """The route for method and path; (None, match) when only the method is wrong."""
+        other = None
+        for route in API_ROUTES:
+            found = route.pattern.match(path)
+            if found and route.method == method:
+                return route, found
+            other = other or found
+        return None, other
+
+    def _dispatch(self, route: Route, args: tuple, query: str, body: bytes) -> Response:
+        if route.spec is not None:
+            return self._list(route, query)
+        if route.operation == "salesOrder.import":
+            return self._import(body)
+        data = self.world.view_json(route.operation, args[0])
+        return message(404, "Not found") if data is None else raw_json(200, '{"data":' + data + "}")
+
+    def _list(self, route: Route, query: str) -> Response:
+        settings = self.settings
+        parsed = parse_list_query(query, route.spec, settings.oversize_page, settings.customer_cursor == "on")
+        if parsed.number > 1 and not parsed.by_cursor:
+            rng = self.faults.churn(settings)
+            if rng is not None:
+                self.world.churn(route.operation, parsed, rng)
+        return raw_json(200, self.world.list_body(route.operation, parsed))
+
+    def _import(self, body: bytes) -> Response:
+        settings = self.settings
+        if settings.token_scopes is not None and IMPORT_SCOPE not in settings.token_scopes:
+            return message(403, f"Missing required scopes: {IMPORT_SCOPE}.")
+        try:
+            payload = json.loads(body or b"null")
+        except ValueError:
+            raise Problem(400, {"type": "https://api.xentral.biz/problems/generic-validation",
+                                "title": "Invalid request body.", "messages": ["The body is not valid JSON."]})
+        order_id = importer.import_order(self.world, payload)
+        location = f"/api/v1/salesOrders/{order_id}"
+        if settings.location_form == "absolute":
+            location = self.base_url + location
+        if settings.slow_import_seconds:
+            time.sleep(settings.slow_import_seconds)
+        return Response(201, b"", "text/html; charset=UTF-8", {"Location": location})
+
+    # ---- admin -------------------------------------------------------------------------
+
+    def handle_admin(self, method: str, path: str, body: bytes) -> Response:
+        try:
+            payload = json.loads(body) if body else {}
+            if not isinstance(payload, dict):
+                raise ValueError("the body must be a JSON object")
+            return self._admin(method, path.removeprefix("/_emulator/").strip("/").split("/"), payload)
+        except KeyError as error:
+            return message(404, str(error.args[0]) if error.args else "Not found")
+        except (ValueError, TypeError) as error:
+            return message(400, str(error))
+
+    def _admin(self, method: str, parts: list[str], payload: dict) -> Response:
+        world = self.world
+        route = (method, *parts)
+        if route == ("GET", "stats"):
+            return json_response(200, self.stats.snapshot())
+        if route == ("POST", "stats", "reset"):
+            self.stats.reset()
+            return json_response(200, self.stats.snapshot())
+        if route[:2] in (("GET", "clock"), ("POST", "clock")):
+            self._clock(payload)
+            return json_response(200, {"now": world.now().isoformat()})
+        if route[:2] == ("GET", "settings") or route[:2] == ("PATCH", "settings"):
+            settings = self.update_settings(**payload) if method == "PATCH" else self.settings
+            return json_response(200, settings.as_dict())
+        if route == ("POST", "fail-next"):
+            self.faults.fail_next(payload["operation"], int(payload.get("count", 1)), int(payload.get("status", 500)))
+            return json_response(200, {})
+        if len(parts) in (1, 2, 3) and parts[0] in ("orders", "products", "customers"):
+            return self._admin_records(method, parts, payload)
+        raise KeyError("Not found")
+
+    def _clock(self, payload: dict) -> None:
+        """{"set": iso} jumps, {"advance": seconds} moves on, {"freeze": iso or true} pins,
+        {"unfreeze": true} lets the clock tick again."""
+        world = self.world
+        if "set" in payload:
+            world.set_clock(datetime.fromisoformat(payload["set"]))
+        if "advance" in payload:
+            world.advance_clock(float(payload["advance"]))
+        if payload.get("freeze"):
+            world.freeze_clock(None if payload["freeze"] is True else datetime.fromisoformat(payload["freeze"]))
+        if payload.get("unfreeze"):
+            world.unfreeze_clock()
+
+    def _admin_records(self, method: str, parts: list[str], payload: dict) -> Response:
+        world = self.world
+        kind = parts[0][:-1]  # order, product, customer
+        if len(parts) == 1 and method == "POST":
+            return json_response(201, {"id": getattr(world, f"create_{kind}")(**payload)})
+        if len(parts) == 2 and method == "PATCH":
+            getattr(world, f"update_{kind}")(parts[1], **payload)
+        elif len(parts) == 2 and method == "DELETE":
+            getattr(world, f"delete_{kind}")(parts[1])
+        elif len(parts) == 3 and parts[2] == "cancel" and kind == "order" and method == "POST":
+            world.cancel_order(parts[1])
+        else:
+            raise KeyError("Not found")
+        return json_response(200, {"id": parts[1]})
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "EmulatorServer"
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet server
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def _handle(self, method: str) -> None:
+        app = self.server.app
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        url = urlsplit(self.path)
+        if url.path.startswith("/_emulator/"):
+            if not app.authorized(self.headers.get("Authorization")):
+                self._send(app.unauthorized(), None)
+            else:
+                self._send(app.handle_admin(method, url.path, body), None)
+            return
+        try:
+            response, fault, operation = app.handle_api(method, url.path, url.query, self.headers, body)
+        except Exception:  # a bug in the emulator: answer 500 and show it, keep serving
+            traceback.print_exc()
+            response, fault, operation = message(500, "Emulator error (see its log)"), None, None
+        app.stats.record(operation, response.status, f"{method} {self.path}")
+        self._send(response, fault)
+
+    def _send(self, response: Response, fault: Fault | None) -> None:
+        body = response.body
+        if fault and fault.kind == "truncate" and response.status == 200 and len(body) > 1:
+            body = body[: len(body) // 2]
+        now = self.server.app.world.now().astimezone(timezone.utc)
+        lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}",
+                 f"Date: {format_datetime(now, usegmt=True)}", "Server: xentral-emulator",
+                 f"Content-Type: {response.content_type}", f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in response.headers.items()]
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if fault and fault.kind == "drop":
+            self.wfile.write(head + body[: len(body) // 2])
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.wfile.write(head + body)
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """Listens on 127.0.0.1 only."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, app: Application, port: int) -> None:
+        self.app = app
+        super().__init__(("127.0.0.1", port), Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up (timeouts, dropped answers) are normal here; other errors print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+

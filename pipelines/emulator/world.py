@@ -1,0 +1,540 @@
+"""The emulated instance: seeded data, the world clock, mutations and list/view answers.
+
+Every public method takes the world lock, so HTTP threads and test code can share it.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import random
+import threading
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+import numpy as np
+
+from . import data, render
+from .clock import Clock, parse_instant, to_berlin
+from .orders import SORT_COLUMNS, OrderStore, dumps, totals
+from .query import ListQuery, encode_cursor
+from .records import RecordStore
+from .resources import (CUSTOMER_EXTRACT, CUSTOMER_KINDS, CUSTOMERS, PAYMENT_EXTRACT, PAYMENT_METHODS,
+                        PRODUCT_EXTRACT, PRODUCT_KINDS, PRODUCTS, PROJECT_EXTRACT, PROJECTS, SALES_ORDERS,
+                        SHIPPING_METHODS, extract_all)
+from .settings import EmulatorSettings
+from .table import Table, mask, sort_rows
+
+ORDER_FIELD_ALIASES = {
+    "status": "status", "comment": "comment", "external_order_number": "externalOrderNumber",
+    "external_order_id": "externalOrderId", "customer_order_number": "customerOrderNumber",
+    "transaction_number": "transactionNumber", "customer_id": "customerId", "project_id": "projectId",
+    "payment_method_id": "paymentMethodId", "shipping_method_id": "shippingMethodId", "currency": "currency",
+    "billing_address": "billingAddress", "shipping_address": "shippingAddress", "date": "date",
+    "auto_shipping": "autoShipping",
+}
+ORDER_FIELD_ALIASES.update({camel: camel for camel in list(ORDER_FIELD_ALIASES.values())})
+PRODUCT_FIELDS = {"name": "name", "number": "number", "description": "description", "ean": "ean",
+                  "project_id": "projectId", "stock": "stock", "is_stock_item": "isStockItem",
+                  "is_disabled": "isDisabled", "manufacturer_name": "manufacturerName", "tax_rate": "taxRate"}
+CUSTOMER_FIELDS = {"name": "name", "email": "email", "firstname": "firstname", "lastname": "lastname",
+                   "phone": "phone", "customer_type": "customerType", "project_id": "projectId",
+                   "payment_method_id": "paymentMethodId", "shipping_method_id": "shippingMethodId",
+                   "is_lead": "isLead", "contact_person": "contactPerson", "vat_id": "vatId",
+                   "addresses": "addresses"}
+
+
+SELECTION_CACHE = 8  # recent (filters, order) results; each holds one row index per match
+
+
+def _locked(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def wrapper(self: "World", *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+def cents(amount: Any) -> int:
+    """Cents of a money amount given as "12.34", 12.34 or Decimal; ValueError otherwise."""
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise ValueError(amount) from None
+    if not value.is_finite():
+        raise ValueError(amount)
+    return int((value * 100).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+
+
+def _canonical(changes: dict[str, Any], aliases: dict[str, str], what: str) -> dict[str, Any]:
+    unknown = sorted(set(changes) - set(aliases))
+    if unknown:
+        raise ValueError(f"unknown {what} field(s): {', '.join(unknown)}")
+    return {aliases[k]: v for k, v in changes.items()}
+
+
+def _body(rows: list[int], item_json: Callable[[int], str], extra: dict) -> str:
+    return '{"data":[' + ",".join(item_json(r) for r in rows) + '],"extra":' + dumps(extra) + "}"
+
+
+class World:
+    """Data plus clock of one emulated Xentral instance."""
+
+    def __init__(self, settings: EmulatorSettings) -> None:
+        self.settings = settings
+        self.lock = threading.RLock()
+        self.clock = Clock(datetime.fromisoformat(settings.clock_start) if settings.clock_start else None)
+        self._rng = random.Random(f"{settings.seed}:world")
+        self.catalog_version = 0
+        self._selection_cache: dict[tuple, np.ndarray] = {}
+        project_records = data.projects(2 + settings.seed % 3)
+        self.payment_methods = RecordStore(data.payment_methods(), PAYMENT_METHODS.kinds,
+                                           lambda r: extract_all(PAYMENT_EXTRACT, render.payment_method_item(r)))
+        self.shipping_methods = RecordStore(data.shipping_methods(), {}, lambda r: {})
+        self.projects = RecordStore(project_records, PROJECTS.kinds,
+                                    lambda r: extract_all(PROJECT_EXTRACT, self._project_item(r)))
+        self.customers = RecordStore(data.customers(settings.seed, settings.customers, len(project_records)),
+                                     CUSTOMER_KINDS, lambda c: extract_all(CUSTOMER_EXTRACT, c))
+        self.products = RecordStore(data.products(settings.seed, settings.products, len(project_records)),
+                                    PRODUCT_KINDS, self._product_columns)
+        product_records = self.products.records
+        seeded = data.orders(
+            settings.seed, settings.orders, np.array([c["id"] for c in self.customers.records], dtype=np.int64),
+            np.array([p["netCents"] for p in product_records], dtype=np.int64),
+            np.array([p["taxRate"] for p in product_records], dtype=np.int64), len(project_records))
+        renderer = render.OrderRenderer(self._customer_any, self._product_any, self._discount_scale)
+        renderer.warm([c["id"] for c in self.customers.records])
+        self.orders = OrderStore(seeded, renderer, self._is_company,
+                                 lambda: (self.catalog_version, self._discount_scale()))
+        ids = self.orders.table.col("id")
+        self._next_order_id = int(ids.max()) + 1 if len(ids) else 1
+        self._tables: dict[str, tuple[Table, Callable[[int], str]]] = {
+            SALES_ORDERS.operation: (self.orders.table, self.orders.list_item_json),
+            PRODUCTS.operation: (self.products.table, lambda row: dumps(self._product_item(row))),
+            CUSTOMERS.operation: (self.customers.table,
+                                  lambda row: dumps(render.customer_list_item(self.customers.records[row]))),
+            PROJECTS.operation: (self.projects.table,
+                                 lambda row: dumps(self._project_item(self.projects.records[row]))),
+            PAYMENT_METHODS.operation: (self.payment_methods.table, lambda row: dumps(
+                render.payment_method_item(self.payment_methods.records[row]))),
+            SHIPPING_METHODS.operation: (self.shipping_methods.table, lambda row: dumps(
+                render.shipping_method_item(self.shipping_methods.records[row]))),
+        }
+
+    # ---- lookups used by rendering -----------------------------------------------------
+
+    def _customer_any(self, customer_id: int) -> dict:
+        return self.customers.get(customer_id, include_deleted=True)
+
+    def _product_any(self, product_id: int) -> dict:
+        return self.products.get(product_id, include_deleted=True)
+
+    def _is_company(self, customer_id: int) -> bool:
+        return self._customer_any(customer_id)["customerType"] == "company"
+
+    def _discount_scale(self) -> int:
+        return 10000 if self.settings.discount_mode == "fraction" else 100
+
+    def _project_name(self, project_id: int) -> str:
+        project = self.projects.get(project_id, include_deleted=True)
+        return project["name"] if project else ""
+
+    def _project_item(self, project: dict) -> dict:
+        return render.project_item(project, self.payment_methods.records[0], self.shipping_methods.records[0])
+
+    def _product_columns(self, product: dict) -> dict[str, Any]:
+        name = self._project_name(product["projectId"])
+        return {key: f(product, name) for key, f in PRODUCT_EXTRACT.items()}
+
+    def _product_item(self, row: int) -> dict:
+        product = self.products.records[row]
+        return render.product_list_item(product, self._project_name(product["projectId"]))
+
+    # ---- clock -------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def now_epoch(self) -> int:
+        return int(self.clock.timestamp())
+
+    def set_clock(self, dt: datetime) -> None:
+        self.clock.set(dt)
+
+    def advance_clock(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def freeze_clock(self, dt: datetime | None = None) -> None:
+        self.clock.freeze(dt)
+
+    def unfreeze_clock(self) -> None:
+        self.clock.unfreeze()
+
+    # ---- listing (used by the server) --------------------------------------------------
+
+    @_locked
+    def list_body(self, operation: str, query: ListQuery) -> str:
+        """The complete JSON body of a list answer."""
+        table, item_json = self._tables[operation]
+        rows = self._select(operation, table, query)
+        if query.by_cursor:
+            return self._cursor_body(table, rows, query, item_json)
+        start = (query.number - 1) * query.size
+        extra = {"totalCount": len(rows), "page": {"number": query.number, "size": query.size}}
+        return _body(rows[start:start + query.size].tolist(), item_json, extra)
+
+    def _cursor_body(self, table: Table, rows: np.ndarray, query: ListQuery, item_json: Callable) -> str:
+        ids = table.col("id")[rows]
+        descending = bool(query.order and query.order[0][1])
+        if query.cursor_after:
+            start = int(np.searchsorted(-ids if descending else ids,
+                                        -query.cursor_after if descending else query.cursor_after, side="right"))
+        else:
+            start = 0
+        page = rows[start:start + query.size].tolist()
+        more = start + query.size < len(rows)
+        extra: dict[str, Any] = {"totalCount": len(rows)}
+        if more:
+            extra["cursor"] = {"nextCursor": encode_cursor(int(table.col("id")[page[-1]])), "size": query.size}
+        elif self.settings.customer_cursor_end == "empty":
+            extra["cursor"] = {"nextCursor": "", "size": query.size}
+        return _body(page, item_json, extra)
+
+    def _select(self, operation: str, table: Table, query: ListQuery) -> np.ndarray:
+        key = (operation, table.version, query.filters, query.order)
+        cached = self._selection_cache.get(key)
+        if cached is not None:
+            return cached
+        selected = table.col("alive").copy()
+        for f in query.filters:
+            op = "contains" if f.key == "search" and f.op in ("equals", "is") else f.op
+            selected &= mask(table.kinds[f.key], table.col(f.key), op, list(f.values))
+        rows = np.flatnonzero(selected)
+        order = query.order
+        if not order or order[0][0] == "id":
+            rows = table.rows_by_id(rows, descending=bool(order and order[0][1]))
+        else:
+            columns = SORT_COLUMNS if operation == SALES_ORDERS.operation else {}
+            rows = sort_rows(table, rows, [(columns.get(name, name), desc) for name, desc in order])
+        if len(self._selection_cache) >= SELECTION_CACHE:
+            self._selection_cache.clear()
+        self._selection_cache[key] = rows
+        return rows
+
+    @_locked
+    def churn(self, operation: str, query: ListQuery, rng: random.Random) -> None:
+        """Shift offset paging: delete a row before the requested page, or insert one there."""
+        table, _ = self._tables[operation]
+        rows = self._select(operation, table, query)
+        before = rows[: min(len(rows), (query.number - 1) * query.size)]
+        if not len(before):
+            return
+        if operation == SALES_ORDERS.operation and rng.random() < 0.5 and self._insert_before(before, query):
+            return
+        victim = int(table.col("id")[before[rng.randrange(len(before))]])
+        {SALES_ORDERS.operation: self.delete_order, PRODUCTS.operation: self.delete_product,
+         CUSTOMERS.operation: self.delete_customer}.get(operation, lambda _id: None)(str(victim))
+
+    def _insert_before(self, before: np.ndarray, query: ListQuery) -> bool:
+        if query.order and query.order[0] == ("id", True):
+            self.create_order()  # newest first: a new order lands on page one
+            return True
+        ids = np.sort(self.orders.table.col("id")[before])
+        for candidate in (ids[:-1][np.diff(ids) > 1] + 1).tolist():
+            if self.orders.table.row_of(candidate) is None:
+                self._add_order(self._new_order_record(order_id=candidate))
+                return True
+        return False
+
+    # ---- views -------------------------------------------------------------------------
+
+    def _alive_row(self, store: OrderStore, record_id: str | int) -> int | None:
+        row = store.table.row_of(self._int(record_id))
+        return row if row is not None and store.table.col("alive")[row] else None
+
+    @_locked
+    def view_json(self, operation: str, record_id: str) -> str | None:
+        """`data` of a single-resource answer as JSON, or None when the id is unknown."""
+        if operation == "salesOrder.view":
+            row = self._alive_row(self.orders, record_id)
+            return None if row is None else self.orders.view_json(row)
+        if operation == "product.viewV2":
+            product = self.products.get(self._int(record_id))
+            return None if product is None else dumps(
+                render.product_view(product, self._project_name(product["projectId"])))
+        if operation == "customer.view.v2":
+            customer = self.customers.get(self._int(record_id))
+            return None if customer is None else dumps(render.customer_view(customer))
+        customer = self.customers.get(self._int(record_id))
+        return None if customer is None else dumps(
+            [render.customer_address(a, customer) for a in customer["addresses"]])
+
+    @staticmethod
+    def _int(value: str | int) -> int:
+        """An id from the API's digit-string form; -1 (no such record) for anything else."""
+        text = str(value)
+        return int(text) if text.isascii() and text.isdigit() else -1
+
+    # ---- truth accessors ---------------------------------------------------------------
+
+    @_locked
+    def order_ids(self) -> list[str]:
+        table = self.orders.table
+        return [str(i) for i in table.col("id")[table.rows_by_id(np.flatnonzero(table.col("alive")))].tolist()]
+
+    @_locked
+    def order_count(self) -> int:
+        return int(self.orders.table.col("alive").sum())
+
+    def _order_row(self, order_id: str | int) -> int:
+        row = self._alive_row(self.orders, order_id)
+        if row is None:
+            raise KeyError(f"sales order {order_id} does not exist")
+        return row
+
+    @_locked
+    def order_view(self, order_id: str | int) -> dict:
+        return json.loads(self.orders.view_json(self._order_row(order_id)))
+
+    @_locked
+    def order_list_item(self, order_id: str | int) -> dict:
+        return json.loads(self.orders.list_item_json(self._order_row(order_id)))
+
+    @_locked
+    def product_ids(self) -> list[str]:
+        return [str(i) for i in self.products.alive_ids()]
+
+    def _product(self, product_id: str | int) -> dict:
+        product = self.products.get(self._int(product_id))
+        if product is None:
+            raise KeyError(f"product {product_id} does not exist")
+        return product
+
+    @_locked
+    def product_list_item(self, product_id: str | int) -> dict:
+        return json.loads(dumps(self._product_item(self.products.row_of(self._product(product_id)["id"]))))
+
+    @_locked
+    def product_view(self, product_id: str | int) -> dict:
+        return json.loads(self.view_json("product.viewV2", str(self._product(product_id)["id"])))
+
+    @_locked
+    def customer_ids(self) -> list[str]:
+        return [str(i) for i in self.customers.alive_ids()]
+
+    def _customer(self, customer_id: str | int) -> dict:
+        customer = self.customers.get(self._int(customer_id))
+        if customer is None:
+            raise KeyError(f"customer {customer_id} does not exist")
+        return customer
+
+    @_locked
+    def customer_list_item(self, customer_id: str | int) -> dict:
+        return json.loads(dumps(render.customer_list_item(self._customer(customer_id))))
+
+    @_locked
+    def customer_view(self, customer_id: str | int) -> dict:
+        return json.loads(dumps(render.customer_view(self._customer(customer_id))))
+
+    @_locked
+    def customer_addresses(self, customer_id: str | int) -> list[dict]:
+        customer = self._customer(customer_id)
+        return [render.customer_address(a, customer) for a in customer["addresses"]]
+
+    @_locked
+    def project_ids(self) -> list[str]:
+        return [str(i) for i in self.projects.alive_ids()]
+
+    @_locked
+    def payment_method_ids(self) -> list[str]:
+        return [str(i) for i in self.payment_methods.alive_ids()]
+
+    @_locked
+    def shipping_method_ids(self) -> list[str]:
+        return [str(i) for i in self.shipping_methods.alive_ids()]
+
+    @_locked
+    def find_orders(self, external_order_number: str) -> list[str]:
+        """Ids of live orders carrying an external order number (case-insensitive)."""
+        table = self.orders.table
+        hit = mask("str", table.col("externalOrderNumber"), "equals", [external_order_number.casefold()])
+        return [str(i) for i in table.col("id")[np.flatnonzero(hit & table.col("alive"))].tolist()]
+
+    # ---- orders: changes ---------------------------------------------------------------
+
+    def position(self, spec: dict, currency: str, order_id: int, index: int) -> dict:
+        """An internal position from `{"product": {"id"}, "quantity", "price": {"amount"}, "discount",
+        "tax": {"vatCategory"}}` (import form) or `{"product_id", "quantity", "price"}` (Python form)."""
+        product_ref = spec.get("product_id") or (spec.get("product") or {}).get("id")
+        product = self._product(product_ref)
+        price = spec.get("price")
+        if isinstance(price, dict):
+            price = price.get("amount")
+        price_cents = (cents(price) if price is not None
+                       else int(round(product["netCents"] * data.EUR_RATE.get(currency, 1.0))))
+        discount = spec.get("discount") or 0
+        category = (spec.get("tax") or {}).get("vatCategory")
+        rate = {"normal": 19, "reduced": 7, "exempt": 0}.get(category, product["taxRate"])
+        return {"id": render.position_id(order_id, index), "productId": product["id"],
+                "quantity": float(spec.get("quantity", 1)), "price": price_cents,
+                "discount": int(round(float(discount) * self._discount_scale())), "taxRate": rate,
+                "comment": spec.get("comment", ""), "webId": spec.get("webId", "")}
+
+    def _with_totals(self, record: dict) -> dict:
+        totals(record["positions"])
+        record["net"] = sum(p["net"] for p in record["positions"])
+        record["tax"] = sum(p["tax"] for p in record["positions"])
+        return record
+
+    def _new_order_record(self, order_id: int | None = None, customer_id: Any = None,
+                          positions: list[dict] | None = None, status: str = "created", **fields: Any) -> dict:
+        if status not in data.STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        customer = (self._customer(customer_id) if customer_id is not None
+                    else self._rng.choice([c for c in self.customers.records if self.customers.get(c["id"])]))
+        order_id = order_id or self._next_order_id
+        self._next_order_id = max(self._next_order_id, order_id + 1)
+        now = self.now_epoch()
+        fields = _canonical(fields, ORDER_FIELD_ALIASES, "order")
+        currency = fields.pop("currency", "EUR")
+        if positions is None:
+            ids = self.products.alive_ids()
+            positions = [{"product_id": self._rng.choice(ids), "quantity": self._rng.randint(1, 3)}
+                         for _ in range(self._rng.randint(1, 3))]
+        record = {
+            "id": order_id, "documentNumber": str(self.orders.next_document), "status": status,
+            "date": to_berlin(now).date().toordinal(), "createdAt": now, "updatedAt": now,
+            "customerId": customer["id"], "projectId": customer["projectId"],
+            "paymentMethodId": customer["paymentMethodId"], "shippingMethodId": customer["shippingMethodId"],
+            "currency": currency, "externalOrderNumber": "", "externalOrderId": "", "transactionNumber": "",
+            "customerOrderNumber": "", "comment": "", "editor": "API", "autoShipping": True,
+            "billingAddress": None, "shippingAddress": None,
+            "positions": [self.position(p, currency, order_id, k) for k, p in enumerate(positions)],
+        }
+        if "date" in fields:
+            fields["date"] = to_berlin(parse_instant(str(fields["date"]))).date().toordinal()
+        for key in ("customerId", "projectId", "paymentMethodId", "shippingMethodId"):
+            if key in fields:
+                fields[key] = int(fields[key])
+        record.update(fields)
+        return self._with_totals(record)
+
+    def _add_order(self, record: dict) -> str:
+        self.orders.add(record)
+        return str(record["id"])
+
+    @_locked
+    def create_order(self, customer_id: str | int | None = None, positions: list[dict] | None = None,
+                     status: str = "created", external_order_number: str | None = None, **fields: Any) -> str:
+        """Create an order stamped with the world time; returns its id."""
+        if external_order_number is not None:
+            fields["externalOrderNumber"] = external_order_number
+        return self._add_order(self._new_order_record(customer_id=customer_id, positions=positions,
+                                                      status=status, **fields))
+
+    @_locked
+    def update_order(self, order_id: str | int, **changes: Any) -> None:
+        """Change fields (status, comment, external numbers, positions, position_quantities={position id: qty}, ...);
+        updatedAt becomes the world time."""
+        row = self._order_row(order_id)
+        record = json.loads(json.dumps(self.orders.record(row)))  # deep copy
+        quantities = changes.pop("position_quantities", None)
+        positions = changes.pop("positions", None)
+        fields = _canonical(changes, ORDER_FIELD_ALIASES, "order")
+        if "status" in fields and fields["status"] not in data.STATUSES:
+            raise ValueError(f"unknown status {fields['status']!r}")
+        for key in ("customerId", "projectId", "paymentMethodId", "shippingMethodId"):
+            if key in fields:
+                fields[key] = int(fields[key])
+        if "date" in fields:
+            fields["date"] = to_berlin(parse_instant(str(fields["date"]))).date().toordinal()
+        record.update(fields)
+        if positions is not None:
+            record["positions"] = [self.position(p, record["currency"], record["id"], k)
+                                   for k, p in enumerate(positions)]
+        for position_id, qty in (quantities or {}).items():
+            match = [p for p in record["positions"] if str(p["id"]) == str(position_id)]
+            if not match:
+                raise KeyError(f"position {position_id} is not in order {order_id}")
+            match[0]["quantity"] = float(qty)
+        record["updatedAt"] = max(self.now_epoch(), record["createdAt"])
+        self.orders.replace(row, self._with_totals(record))
+
+    def cancel_order(self, order_id: str | int) -> None:
+        self.update_order(order_id, status="canceled")
+
+    @_locked
+    def delete_order(self, order_id: str | int) -> None:
+        self.orders.delete(self._order_row(order_id))
+
+    # ---- products and customers: changes -----------------------------------------------
+
+    def _product_fields(self, changes: dict[str, Any]) -> dict[str, Any]:
+        price = changes.pop("sales_price_net", None)
+        fields = _canonical(changes, PRODUCT_FIELDS, "product")
+        if price is not None:
+            fields["netCents"] = cents(price)
+        return fields
+
+    def _store_product(self, row: int | None, product: dict) -> str:
+        product["grossCents"] = (product["netCents"] * (100 + product["taxRate"]) + 50) // 100
+        product["salesTax"] = "standard" if product["taxRate"] == 19 else ("reduced" if product["taxRate"] else "free")
+        product["updatedAt"] = self.now_epoch()
+        if row is None:
+            self.products.add(product)
+        else:
+            self.products.replace(row, product)
+        self.catalog_version += 1
+        return str(product["id"])
+
+    @_locked
+    def create_product(self, **fields: Any) -> str:
+        """New product (name, number, sales_price_net, tax_rate, stock, ...); returns its id."""
+        product_id = self.products.next_id()
+        product = data.product(random.Random(f"{self.settings.seed}:product:{product_id}"), product_id,
+                               len(self.projects.records))
+        product.update(self._product_fields(dict(fields)))
+        return self._store_product(None, product)
+
+    @_locked
+    def update_product(self, product_id: str | int, **changes: Any) -> None:
+        product = dict(self._product(product_id))
+        product.update(self._product_fields(dict(changes)))
+        self._store_product(self.products.row_of(product["id"]), product)
+
+    @_locked
+    def delete_product(self, product_id: str | int) -> None:
+        self.products.delete(self.products.row_of(self._product(product_id)["id"]))
+        self.catalog_version += 1
+
+    def _store_customer(self, row: int | None, customer: dict) -> str:
+        customer["updatedAt"] = self.now_epoch()
+        if row is None:
+            self.customers.add(customer)
+        else:
+            self.customers.replace(row, customer)
+            self.orders.customer_changed()
+        self.catalog_version += 1
+        return str(customer["id"])
+
+    @_locked
+    def create_customer(self, **fields: Any) -> str:
+        """New customer (name, email, customer_type, addresses, ...); returns its id."""
+        customer_id = self.customers.next_id()
+        customer = data.customer(random.Random(f"{self.settings.seed}:customer:{customer_id}"), customer_id,
+                                 len(self.projects.records))
+        customer.update(_canonical(fields, CUSTOMER_FIELDS, "customer"))
+        customer["createdAt"] = self.now_epoch()
+        return self._store_customer(None, customer)
+
+    @_locked
+    def update_customer(self, customer_id: str | int, **changes: Any) -> None:
+        customer = dict(self._customer(customer_id))
+        customer.update(_canonical(changes, CUSTOMER_FIELDS, "customer"))
+        self._store_customer(self.customers.row_of(customer["id"]), customer)
+
+    @_locked
+    def delete_customer(self, customer_id: str | int) -> None:
+        self.customers.delete(self.customers.row_of(self._customer(customer_id)["id"]))
+        self.catalog_version += 1
+

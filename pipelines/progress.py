@@ -1,0 +1,63 @@
+"""Progress for people at a terminal, plain log lines for cron."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TextIO
+
+from pipelines.xentral.control import ResourceProgress
+
+log = logging.getLogger("pipelines.sync")
+
+LOG_EVERY_PAGES = 20
+"""Under cron, one line per this many pages keeps logs readable on large instances."""
+
+
+class ProgressReporter:
+    """Receives the run's counters and rate-limit waits; shows them as they come."""
+
+    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
+        self._stream = stream
+        self._interactive = stream.isatty() if interactive is None else interactive
+        self._resources: dict[str, ResourceProgress] = {}
+        self._logged_pages: dict[str, int] = {}
+        self._waits = 0
+        self._waited = 0.0
+
+    def on_progress(self, resource: str, progress: ResourceProgress) -> None:
+        self._resources[resource] = progress
+        if self._interactive:
+            self._redraw()
+        elif progress.done or progress.pages >= self._logged_pages.get(resource, 0) + LOG_EVERY_PAGES:
+            self._logged_pages[resource] = progress.pages
+            self._log(resource, progress)
+
+    def on_wait(self, seconds: float, reason: str) -> None:
+        self._waits += 1
+        self._waited += seconds
+        if self._interactive:
+            self._redraw()
+        else:
+            log.info("waiting %.1f s for the rate limit (%s)", seconds, reason)
+
+    def close(self) -> None:
+        if self._interactive and self._resources:
+            self._stream.write("\n")
+            self._stream.flush()
+
+    def _log(self, resource: str, progress: ResourceProgress) -> None:
+        state = "done" if progress.done else "running"
+        log.info(
+            "%s %s: %d pages, %d rows, %d detail requests",
+            resource, state, progress.pages, progress.rows, progress.details,
+        )
+
+    def _redraw(self) -> None:
+        parts = [
+            f"{name} {p.pages}p {p.rows}r {p.details}d{' ✓' if p.done else ''}"
+            for name, p in self._resources.items()
+        ]
+        waits = f" | limit waits {self._waits} ({self._waited:.1f} s)" if self._waits else ""
+        self._stream.write("\r\033[K" + " | ".join(parts) + waits)
+        self._stream.flush()

@@ -1,0 +1,35 @@
+"""What the commands share: a sync with its progress shown, models built with their report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.models import DEFAULT_MODELS_DIR, ModelError, build_models, run_data_tests
+from pipelines.progress import ProgressReporter
+from pipelines.summary import print_models, print_sync_summary
+from pipelines.xentral.config import SyncConfig
+from pipelines.xentral.extract import SyncOptions
+from pipelines.xentral.sync import SyncResult, run_sync
+
+
+def sync_with_progress(config: SyncConfig, options: SyncOptions, **limits: object) -> SyncResult:
+    """Run a sync showing progress as it goes and its summary at the end."""
+    reporter = ProgressReporter()
+    try:
+        result = run_sync(config, options, on_progress=reporter.on_progress, on_wait=reporter.on_wait, **limits)  # type: ignore[arg-type]
+    finally:
+        reporter.close()
+    print_sync_summary(result)
+    return result
+
+
+def build_and_test_models(duckdb_path: Path, models_dir: Path = DEFAULT_MODELS_DIR) -> None:
+    """Build the models and run their data tests; a failing test fails the command."""
+    with duckdb.connect(str(duckdb_path)) as connection:
+        report = build_models(connection, models_dir)
+        failures = run_data_tests(connection, report, models_dir)
+    print_models(report, failures)
+    if failures:
+        raise ModelError(f"{len(failures)} data test(s) failed: " + ", ".join(f.name for f in failures))

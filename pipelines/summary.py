@@ -1,0 +1,51 @@
+"""The end-of-run summary: rows per table, requests, waits, time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipelines.models import BuildReport, DataTestFailure
+from pipelines.xentral.sync import SyncResult
+
+
+def print_section(title: str) -> None:
+    print(f"\n== {title}")
+
+
+def print_sync_summary(result: SyncResult) -> None:
+    print(format_sync_summary(result))
+
+
+def format_sync_summary(result: SyncResult) -> str:
+    run = result.run
+    lines = []
+    if result.resumed_interrupted_run:
+        lines.append("Loaded what an interrupted earlier run had extracted.")
+    status = "complete" if result.complete else f"stopped early: {run.stop_reason or run.failure}"
+    lines.append(
+        f"Sync {status} in {result.seconds:.1f} s: {result.requests} requests "
+        f"({result.retries} retried), {result.rate_limit_waits} rate-limit waits "
+        f"({result.rate_limit_waited_seconds:.1f} s)."
+    )
+    if run.stop_reason:
+        lines.append("The next run continues where this one stopped.")
+    lines.append(f"{'table':<24}{'rows':>10}{'fetched now':>14}")
+    fetched = {name: progress.rows for name, progress in run.progress.items()}
+    for table, rows in result.table_rows.items():
+        lines.append(f"{table:<24}{rows:>10}{_fetched(fetched, table):>14}")
+    flagged = {table: count for table, count in result.vanished.items() if count}
+    if flagged:
+        lines.append("Vanished from Xentral (flagged in vanished_at): " + ", ".join(f"{t} {n}" for t, n in flagged.items()))
+    return "\n".join(lines)
+
+
+def print_models(report: BuildReport, failures: Sequence[DataTestFailure]) -> None:
+    print(f"Built {len(report.built)} SQL models in schema analytics: {', '.join(report.built)}")
+    for model, table in report.skipped.items():
+        print(f"  skipped {model}: needs {table}, which has not been synced yet")
+    for failure in failures:
+        print(f"  data test {failure.name} FAILED: {failure.failing_rows} row(s)")
+
+
+def _fetched(fetched: dict[str, int], table: str) -> str:
+    return str(fetched[table]) if table in fetched else "-"

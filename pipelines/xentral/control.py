@@ -1,0 +1,84 @@
+"""What one sync run may spend and what it saw: shared by the resources and the runner."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from pipelines.xentral.errors import RequestBudgetExhausted, XentralError
+
+
+@dataclass
+class ResourceProgress:
+    """Counters for one resource, for the progress line and the summary."""
+
+    pages: int = 0
+    rows: int = 0
+    details: int = 0
+    done: bool = False
+
+
+ProgressListener = Callable[[str, ResourceProgress], None]
+
+
+@dataclass
+class SyncRun:
+    """The budget and the outcome of one run.
+
+    A resource that runs out of budget, or whose requests keep failing, stops cleanly
+    after yielding what it has: what was fetched is loaded and its position saved, so the
+    next run continues there. `failure` then makes the run exit non-zero.
+    """
+
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    time_budget_seconds: float | None = None
+    on_progress: ProgressListener | None = None
+    clock: Callable[[], float] = time.monotonic
+    stop_reason: str | None = None
+    failure: XentralError | None = None
+    complete_listings: dict[str, set[str]] = field(default_factory=dict)
+    progress: dict[str, ResourceProgress] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._deadline = (
+            None if self.time_budget_seconds is None else self.clock() + self.time_budget_seconds
+        )
+
+    @property
+    def should_stop(self) -> bool:
+        return self.stop_reason is not None or self.failure is not None
+
+    def check_time(self) -> None:
+        """Raise `RequestBudgetExhausted` once the time budget is spent."""
+        if self._deadline is not None and self.clock() >= self._deadline:
+            raise RequestBudgetExhausted(
+                f"time budget of {self.time_budget_seconds:.0f} s reached"
+            )
+
+    def stopped(self, reason: RequestBudgetExhausted) -> None:
+        self.stop_reason = str(reason)
+
+    def failed(self, error: XentralError) -> None:
+        self.failure = self.failure or error
+
+    def listed_everything(self, table: str, ids: set[str]) -> None:
+        """A complete, unfiltered listing: rows of `table` not in `ids` have vanished."""
+        self.complete_listings[table] = ids
+
+    def count(self, resource: str, *, pages: int = 0, rows: int = 0, details: int = 0) -> None:
+        progress = self.progress.setdefault(resource, ResourceProgress())
+        progress.pages += pages
+        progress.rows += rows
+        progress.details += details
+        self._notify(resource, progress)
+
+    def finish(self, resource: str) -> None:
+        progress = self.progress.setdefault(resource, ResourceProgress())
+        progress.done = True
+        self._notify(resource, progress)
+
+    def _notify(self, resource: str, progress: ResourceProgress) -> None:
+        if self.on_progress is not None:
+            self.on_progress(resource, progress)

@@ -1,0 +1,68 @@
+"""Shaping API answers into table rows: one function per table, no HTTP here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+_naming = NamingConvention()
+
+
+def order_row(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The sales order as its view returns it, without positions (they get their own table)."""
+    return {key: value for key, value in view.items() if key != "positions"}
+
+
+def position_rows(view: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per position, keyed to its order by `sales_order_id`."""
+    return [{**position, "sales_order_id": view["id"]} for position in view.get("positions") or []]
+
+
+def customer_row(
+    list_item: Mapping[str, Any], view: Mapping[str, Any], synced_at: datetime
+) -> dict[str, Any]:
+    """The customer's view merged over its list row, with what the next run compares against."""
+    return {
+        **list_item,
+        **view,
+        "list_row_hash": list_row_hash(list_item),
+        "details_synced_at": synced_at,
+    }
+
+
+def address_rows(customer_id: str, addresses: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A customer's addresses, keyed to the customer by `customer_id`."""
+    return [{**address, "customer_id": customer_id} for address in addresses]
+
+
+def list_row_hash(list_item: Mapping[str, Any]) -> str:
+    """A fingerprint of a customer list row: the v2 list has no timestamps, so a change shows here."""
+    canonical = json.dumps(list_item, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def json_list_columns(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """Column hints that keep nested lists as JSON columns instead of dlt child tables.
+
+    Nested objects still flatten into `parent__child` columns; only lists (tags, shipping
+    costs, variants...) stay whole, so a merged row is complete in one table.
+    """
+    columns: dict[str, dict[str, str]] = {}
+    for row in rows:
+        for path in _list_paths(row, ()):
+            columns[_naming.normalize_path(_naming.make_path(*path))] = {"data_type": "json"}
+    return columns
+
+
+def _list_paths(value: Mapping[str, Any], prefix: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    for key, item in value.items():
+        path = (*prefix, _naming.normalize_identifier(key))
+        if isinstance(item, list):
+            yield path
+        elif isinstance(item, Mapping):
+            yield from _list_paths(item, path)

@@ -1,0 +1,254 @@
+"""One nightly sync: lock, finish what a killed run left, extract, load, flag vanished rows."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import dlt
+import pandas as pd
+from dlt.destinations.exceptions import DatabaseUndefinedRelation
+from dlt.pipeline.exceptions import PipelineStepFailed
+from filelock import FileLock, Timeout
+
+from pipelines.xentral import xentral_source
+from pipelines.xentral.client import RetryPolicy, XentralClient
+from pipelines.xentral.config import SyncConfig
+from pipelines.xentral.control import ProgressListener, SyncRun
+from pipelines.xentral.errors import XentralError
+from pipelines.xentral.extract import Cadence, SyncOptions
+from pipelines.xentral.loaded import LoadedRows
+from pipelines.xentral.ratelimit import RateLimiter
+from pipelines.xentral.settings import (
+    ADDRESSES_TABLE,
+    CUSTOMERS_PATH,
+    PIPELINE_NAME,
+    POSITIONS_TABLE,
+    PRODUCTS_PATH,
+    RESOURCE_NAMES,
+    SALES_ORDERS_PATH,
+)
+
+TABLES = ("sales_orders", POSITIONS_TABLE, "products", "customers", ADDRESSES_TABLE)
+RESOURCE_PATHS = {"sales_orders": SALES_ORDERS_PATH, "products": PRODUCTS_PATH, "customers": CUSTOMERS_PATH}
+
+
+class SyncLockedError(XentralError):
+    """Another sync holds the DuckDB file."""
+
+
+class SyncFailedError(XentralError):
+    """The run loaded what it fetched, then stopped on a failure; the next run continues."""
+
+
+@dataclass
+class SyncResult:
+    """What a run did, for the summary and for tests."""
+
+    table_rows: dict[str, int]
+    requests: int
+    retries: int
+    rate_limit_waits: int
+    rate_limit_waited_seconds: float
+    seconds: float
+    run: SyncRun
+    resumed_interrupted_run: bool
+    vanished: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Every resource reached the end of its listing."""
+        return self.run.stop_reason is None and self.run.failure is None
+
+
+def run_sync(
+    config: SyncConfig,
+    options: SyncOptions,
+    *,
+    resources: Sequence[str] = RESOURCE_NAMES,
+    max_requests: int | None = None,
+    time_budget_seconds: float | None = None,
+    on_progress: ProgressListener | None = None,
+    on_wait: Any = None,
+) -> SyncResult:
+    """Sync the selected resources into DuckDB; raise `XentralError` with one clear line on failure."""
+    started = time.monotonic()
+    config.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(config):
+        limiter = RateLimiter(
+            limit=config.rate_limit,
+            window_seconds=config.rate_window_seconds,
+            headroom=config.rate_headroom,
+            on_wait=on_wait,
+        )
+        client = XentralClient(
+            config.base_url,
+            config.token,
+            limiter=limiter,
+            retry=RetryPolicy(max_attempts=config.max_attempts, backoff_base=config.retry_backoff_seconds),
+            timeout=config.request_timeout,
+            max_requests=max_requests,
+        )
+        client.check_connection(_connection_check_path(resources))
+        _forget_state_without_data(config)
+        pipeline = _pipeline(config)
+        resumed = _finish_interrupted_run(pipeline)
+        run = SyncRun(time_budget_seconds=time_budget_seconds, on_progress=on_progress)
+        _extract(pipeline, client, run, options, config.cadence, resources)
+        pipeline.normalize()
+        pipeline.load()
+        vanished = flag_vanished(pipeline, run.complete_listings, run.started_at)
+        result = SyncResult(
+            table_rows=count_rows(pipeline),
+            requests=client.requests_made,
+            retries=client.retries,
+            rate_limit_waits=limiter.waits,
+            rate_limit_waited_seconds=limiter.waited_seconds,
+            seconds=time.monotonic() - started,
+            run=run,
+            resumed_interrupted_run=resumed,
+            vanished=vanished,
+        )
+    if run.failure is not None:
+        raise SyncFailedError(
+            f"{run.failure} (rows fetched before it were loaded; the next run continues from there)"
+        )
+    return result
+
+
+@contextmanager
+def _exclusive(config: SyncConfig) -> Iterator[None]:
+    """A lock beside the DuckDB file: a second sync on the same file exits at once.
+
+    The operating system drops the lock with the process, so a killed run leaves none behind.
+    """
+    lock = FileLock(str(config.lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise SyncLockedError(
+            f"another sync is already running on {config.duckdb_path} (lock {config.lock_path}); "
+            "this one exits without touching it"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _connection_check_path(resources: Sequence[str]) -> str:
+    """A list the token must be able to read anyway: the first resource asked for."""
+    return RESOURCE_PATHS[resources[0]]
+
+
+def _pipeline(config: SyncConfig) -> dlt.Pipeline:
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        destination=dlt.destinations.duckdb(str(config.duckdb_path)),
+        dataset_name=config.dataset,
+        pipelines_dir=str(config.pipelines_dir),
+    )
+
+
+def _finish_interrupted_run(pipeline: dlt.Pipeline) -> bool:
+    """Load what a killed run extracted but did not load, then take the state it loaded.
+
+    dlt commits a run's state inside its load package, so loading the package first and
+    then syncing the local state from DuckDB leaves exactly what a finished run leaves.
+    """
+    resumed = pipeline.has_pending_data
+    if resumed:
+        _drop_extracted_copies_of_normalized(pipeline)
+        pipeline.normalize()
+        pipeline.load()
+    pipeline.sync_destination()
+    return resumed
+
+
+def _drop_extracted_copies_of_normalized(pipeline: dlt.Pipeline) -> None:
+    """A kill between dlt committing a normalized package and deleting its extracted copy
+    leaves both; the normalized one is complete, and normalizing the copy again would fail."""
+    done = set(pipeline.list_normalized_load_packages()) | set(pipeline.list_completed_load_packages())
+    extracted = pipeline._get_normalize_storage().extracted_packages  # no public accessor in dlt 1.x
+    for load_id in set(pipeline.list_extracted_load_packages()) & done:
+        extracted.delete_package(load_id)
+
+
+def _forget_state_without_data(config: SyncConfig) -> None:
+    """State belongs to its DuckDB file: with the file gone, old cursors would skip everything."""
+    if not config.duckdb_path.exists():
+        shutil.rmtree(config.pipelines_dir, ignore_errors=True)
+
+
+def _extract(
+    pipeline: dlt.Pipeline,
+    client: XentralClient,
+    run: SyncRun,
+    options: SyncOptions,
+    cadence: Cadence,
+    resources: Sequence[str],
+) -> None:
+    loaded = LoadedRows(None if options.full_refresh else pipeline.sql_client)
+    source = xentral_source(client, run, loaded, options, cadence, resources)
+    try:
+        pipeline.extract(source, refresh="drop_resources" if options.full_refresh else None)
+    except PipelineStepFailed as failure:
+        raise _xentral_cause(failure) or failure from None
+    finally:
+        loaded.close()
+
+
+def _xentral_cause(error: BaseException) -> XentralError | None:
+    """The Xentral error behind dlt's wrapping, if there is one."""
+    current: BaseException | None = error
+    while current is not None:
+        if isinstance(current, XentralError):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def flag_vanished(pipeline: dlt.Pipeline, listings: dict[str, set[str]], at: datetime) -> dict[str, int]:
+    """Mark rows a complete listing no longer shows; unmark rows that show again."""
+    flagged: dict[str, int] = {}
+    if not listings:
+        return flagged
+    with pipeline.sql_client() as client:
+        connection = client.native_connection
+        for table, ids in listings.items():
+            connection.register("listed_ids", pd.DataFrame({"id": sorted(ids)}, dtype="string"))
+            qualified = client.make_qualified_table_name(table)
+            try:
+                client.execute_sql(
+                    f"UPDATE {qualified} SET vanished_at = NULL "
+                    "WHERE vanished_at IS NOT NULL AND id IN (SELECT id FROM listed_ids)"
+                )
+                rows = client.execute_sql(
+                    f"UPDATE {qualified} SET vanished_at = ? "
+                    "WHERE vanished_at IS NULL AND id NOT IN (SELECT id FROM listed_ids) RETURNING id",
+                    at,
+                )
+                flagged[table] = len(rows or [])
+            except DatabaseUndefinedRelation:
+                flagged[table] = 0
+            finally:
+                connection.unregister("listed_ids")
+    return flagged
+
+
+def count_rows(pipeline: dlt.Pipeline) -> dict[str, int]:
+    """Rows per table in DuckDB now (0 for a table never loaded)."""
+    counts: dict[str, int] = {}
+    with pipeline.sql_client() as client:
+        for table in TABLES:
+            try:
+                rows = client.execute_sql(f"SELECT count(*) FROM {client.make_qualified_table_name(table)}")
+                counts[table] = int(rows[0][0]) if rows else 0
+            except DatabaseUndefinedRelation:
+                counts[table] = 0
+    return counts

@@ -1,0 +1,154 @@
+"""Running syncs against the emulator and comparing DuckDB with the emulator's truth."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.emulator import RunningEmulator
+from pipelines.xentral.config import SyncConfig
+from pipelines.xentral.extract import SyncOptions
+from pipelines.xentral.sync import SyncResult, run_sync
+from pipelines.xentral.timestamps import parse_timestamp
+
+SYNC_TABLES = ("sales_orders", "sales_order_positions", "products", "customers", "customer_addresses")
+
+
+def sync_config(emulator: RunningEmulator, duckdb_path: Path, **overrides: Any) -> SyncConfig:
+    """A config for the emulator: its limit and window, fast retries."""
+    config = SyncConfig(
+        base_url=emulator.base_url,
+        token=emulator.token,
+        duckdb_path=duckdb_path,
+        rate_limit=emulator.settings.rate_limit,
+        rate_window_seconds=emulator.settings.rate_window_seconds,
+        retry_backoff_seconds=0.01,
+        request_timeout=5.0,
+    )
+    return replace(config, **overrides)
+
+
+def sync(emulator: RunningEmulator, duckdb_path: Path, options: SyncOptions | None = None, **kwargs: Any) -> SyncResult:
+    config_overrides = {key: kwargs.pop(key) for key in list(kwargs) if key in SyncConfig.__dataclass_fields__}
+    return run_sync(sync_config(emulator, duckdb_path, **config_overrides), options or SyncOptions(), **kwargs)
+
+
+def query(duckdb_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def loaded_orders(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:
+    rows = query(
+        duckdb_path,
+        "SELECT id, status, updated_at, total__amount, net_sales__amount FROM xentral.sales_orders WHERE vanished_at IS NULL",
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def truth_orders(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
+    truth = {}
+    for order_id in emulator.world.order_ids():
+        view = emulator.world.order_view(order_id)
+        truth[order_id] = (
+            view["status"],
+            parse_timestamp(view["updatedAt"]),
+            Decimal(view["total"]["amount"]),
+            Decimal(view["netSales"]["amount"]),
+        )
+    return truth
+
+
+def loaded_positions(duckdb_path: Path) -> set[tuple[str, str, float]]:
+    rows = query(
+        duckdb_path,
+        "SELECT p.sales_order_id, p.id, p.quantity FROM xentral.sales_order_positions p "
+        "JOIN xentral.sales_orders o ON o.id = p.sales_order_id WHERE o.vanished_at IS NULL",
+    )
+    return {(order_id, position_id, float(quantity)) for order_id, position_id, quantity in rows}
+
+
+def truth_positions(emulator: RunningEmulator) -> set[tuple[str, str, float]]:
+    return {
+        (order_id, position["id"], float(position["quantity"]))
+        for order_id in emulator.world.order_ids()
+        for position in emulator.world.order_view(order_id)["positions"]
+    }
+
+
+def loaded_ids(duckdb_path: Path, table: str) -> set[str]:
+    return {row[0] for row in query(duckdb_path, f"SELECT id FROM xentral.{table} WHERE vanished_at IS NULL")}
+
+
+def loaded_customers(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:
+    rows = query(duckdb_path, "SELECT id, name, updated_at FROM xentral.customers WHERE vanished_at IS NULL")
+    return {row[0]: row[1:] for row in rows}
+
+
+def truth_customers(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
+    truth = {}
+    for customer_id in emulator.world.customer_ids():
+        view = emulator.world.customer_view(customer_id)
+        truth[customer_id] = (view["name"], parse_timestamp(view["updatedAt"]))
+    return truth
+
+
+def loaded_addresses(duckdb_path: Path) -> set[tuple[str, str]]:
+    rows = query(
+        duckdb_path,
+        "SELECT a.customer_id, a.id FROM xentral.customer_addresses a "
+        "JOIN xentral.customers c ON c.id = a.customer_id WHERE c.vanished_at IS NULL",
+    )
+    return {(customer_id, address_id) for customer_id, address_id in rows}
+
+
+def truth_addresses(emulator: RunningEmulator) -> set[tuple[str, str]]:
+    return {
+        (customer_id, address["id"])
+        for customer_id in emulator.world.customer_ids()
+        for address in emulator.world.customer_addresses(customer_id)
+    }
+
+
+def loaded_products(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:
+    rows = query(duckdb_path, "SELECT id, name, updated_at FROM xentral.products WHERE vanished_at IS NULL")
+    return {row[0]: row[1:] for row in rows}
+
+
+def truth_products(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
+    truth = {}
+    for product_id in emulator.world.product_ids():
+        item = emulator.world.product_list_item(product_id)
+        truth[product_id] = (item["name"], parse_timestamp(item["updatedAt"]))
+    return truth
+
+
+def assert_matches_truth(emulator: RunningEmulator, duckdb_path: Path) -> None:
+    """DuckDB holds exactly what the emulator holds now: every table, row by row."""
+    assert loaded_orders(duckdb_path) == truth_orders(emulator)
+    assert loaded_positions(duckdb_path) == truth_positions(emulator)
+    assert loaded_products(duckdb_path) == truth_products(emulator)
+    assert loaded_customers(duckdb_path) == truth_customers(emulator)
+    assert loaded_addresses(duckdb_path) == truth_addresses(emulator)
+
+
+def table_snapshot(duckdb_path: Path, *, ignore: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every synced table's rows without dlt's own columns (and `ignore`d ones), sorted."""
+    snapshot = {}
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        for table in SYNC_TABLES:
+            columns = [
+                name for (name,) in connection.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'xentral' AND table_name = ? ORDER BY column_name",
+                    [table],
+                ).fetchall()
+                if not name.startswith("_dlt") and name not in ignore
+            ]
+            select = ", ".join(f'"{name}"' for name in columns)
+            snapshot[table] = sorted(map(repr, connection.execute(f"SELECT {select} FROM xentral.{table}").fetchall()))
+    return snapshot

@@ -1,0 +1,197 @@
+"""`xentral-sync sync` as a scheduler runs it: a separate process, real HTTP, exit codes."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.helpers import assert_matches_truth, sync, table_snapshot
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(__file__).resolve().parents[2]
+FAST_FLAGS = ["--rate-limit", "1000", "--rate-window", "1"]
+
+
+def cli_env(host: str | None, token: str | None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("XENTRAL_", "SOURCES__"))}
+    env["PYTHONPATH"] = str(REPO)
+    if host is not None:
+        env["XENTRAL_INSTANCE_HOST"] = host
+    if token is not None:
+        env["XENTRAL_API_TOKEN"] = token
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def start_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_sync_command_succeeds_and_prints_a_summary(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=40, products=10, customers=8, rate_limit=1000, rate_window_seconds=1.0)
+    db = tmp_path / "x.duckdb"
+    done = run_cli(["sync", "--duckdb", str(db), *FAST_FLAGS], cli_env(emulator.base_url, emulator.token), tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "Sync complete" in done.stdout
+    assert "sales_orders" in done.stdout and "requests" in done.stdout
+    assert "Built" in done.stdout
+    assert_matches_truth(emulator, db)
+
+
+@pytest.mark.parametrize(
+    ("host", "token", "expected"),
+    [
+        ("127.0.0.1:1", None, "XENTRAL_API_TOKEN"),
+        (None, "some-token", "XENTRAL_INSTANCE_HOST"),
+        ("http://erp.example.de", "some-token", "https"),
+        ("mycompany.xentral.biz/api/v1", "some-token", "mycompany.xentral.biz/api/v1"),
+    ],
+    ids=["missing-token", "missing-host", "plain-http-real-host", "host-with-path"],
+)
+def test_bad_configuration_stops_before_anything_is_written(
+    tmp_path: Path, host: str | None, token: str | None, expected: str
+) -> None:
+    done = run_cli(["sync", "--duckdb", str(tmp_path / "x.duckdb")], cli_env(host, token), tmp_path)
+
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert done.stderr.startswith("error: ") and expected in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_wrong_token_is_one_clear_line_without_the_token(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=5, products=5, customers=5)
+    wrong = "wrong-token-9f8e7d6c"
+    done = run_cli(["sync", "--duckdb", str(tmp_path / "x.duckdb")], cli_env(emulator.base_url, wrong), tmp_path)
+
+    assert done.returncode == 2
+    assert "token" in done.stderr.lower() and wrong not in done.stderr + done.stdout
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+@pytest.fixture()
+def not_xentral() -> Iterator[str]:
+    """A web server that answers every path with an HTML 404, like a wrong host would."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            body = b"<html><body>Not Found</body></html>"
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_host_that_is_not_xentral_stops_with_one_line(not_xentral: str, tmp_path: Path) -> None:
+    done = run_cli(["sync", "--duckdb", str(tmp_path / "x.duckdb")], cli_env(not_xentral, "some-token"), tmp_path)
+
+    assert done.returncode == 2
+    assert "does not answer like Xentral" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_second_sync_on_the_same_file_exits_at_once(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=5, products=5, customers=5)
+    db = tmp_path / "x.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from filelock import FileLock; "
+         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
+         str(db) + ".lock"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        done = run_cli(["sync", "--duckdb", str(db)], cli_env(emulator.base_url, emulator.token), tmp_path)
+        assert done.returncode == 3
+        assert "another sync is already running" in done.stderr
+        assert time.monotonic() - started < 20
+        assert emulator.stats.total() == 0
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_token_appears_nowhere(emulator_factory, tmp_path: Path) -> None:
+    secret = "xt-SECRET-0c4f2b8e9d71a6"
+    emulator = emulator_factory(orders=30, products=10, customers=8, token=secret, rate_limit=1000, rate_window_seconds=1.0)
+    db = tmp_path / "x.duckdb"
+    done = run_cli(["-v", "sync", "--duckdb", str(db), *FAST_FLAGS], cli_env(emulator.base_url, secret), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "GET /api/v1/salesOrders" in done.stderr  # debug logging was on
+
+    assert secret not in done.stdout + done.stderr
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(".xentral-sync" in str(path) for path in written)
+    for path in written:
+        assert secret.encode() not in path.read_bytes(), path
+
+
+def _wait_for(condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.002)
+    return False
+
+
+def _loading(db: Path) -> bool:
+    normalized = db.parent / ".xentral-sync" / db.stem / "xentral_sync" / "load" / "normalized"
+    return normalized.exists() and any(normalized.iterdir())
+
+
+@pytest.mark.parametrize("kill_at", ["extract-early", "extract-late", "load"])
+def test_killed_run_then_rerun_equals_a_clean_run(emulator_factory, tmp_path: Path, kill_at: str) -> None:
+    emulator = emulator_factory(orders=150, products=40, customers=20, latency_ms=2, rate_limit=1000, rate_window_seconds=1.0)
+    killed_db, clean_db = tmp_path / "killed" / "x.duckdb", tmp_path / "clean" / "x.duckdb"
+    killed_db.parent.mkdir()
+    clean_db.parent.mkdir()
+
+    process = start_cli(["sync", "--duckdb", str(killed_db), *FAST_FLAGS], cli_env(emulator.base_url, emulator.token), tmp_path)
+    condition = {
+        "extract-early": lambda: emulator.stats.total() >= 20,
+        "extract-late": lambda: emulator.stats.total() >= 150,
+        "load": lambda: _loading(killed_db),
+    }[kill_at]
+    reached = _wait_for(condition)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert reached and process.returncode == -signal.SIGKILL
+
+    sync(emulator, killed_db)
+    sync(emulator, clean_db)
+    assert table_snapshot(killed_db, ignore=("details_synced_at",)) == table_snapshot(clean_db, ignore=("details_synced_at",))
+    assert_matches_truth(emulator, killed_db)

@@ -1,0 +1,291 @@
+"""The nightly sync over real HTTP against the emulator."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from pipelines.xentral.extract import SyncOptions
+from pipelines.xentral.sync import SyncFailedError
+from tests.e2e.helpers import (
+    assert_matches_truth,
+    loaded_customers,
+    loaded_ids,
+    loaded_orders,
+    loaded_products,
+    query,
+    sync,
+    table_snapshot,
+    truth_customers,
+    truth_orders,
+    truth_products,
+)
+
+pytestmark = pytest.mark.e2e
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FAST = {"rate_limit": 1000, "rate_window_seconds": 1.0}
+
+
+def test_full_sync_lands_the_emulators_truth(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=120, products=30, customers=25, **FAST)
+    result = sync(emulator, tmp_path / "x.duckdb")
+
+    assert result.complete
+    assert_matches_truth(emulator, tmp_path / "x.duckdb")
+    assert result.table_rows["sales_orders"] == 120
+    assert result.table_rows["sales_order_positions"] >= 120
+
+
+def test_types_money_decimal_timestamps_with_time_zone(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=20, products=10, customers=5, **FAST)
+    sync(emulator, tmp_path / "x.duckdb")
+
+    types = dict(
+        query(
+            tmp_path / "x.duckdb",
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'xentral'",
+        )
+    )
+    assert types["sales_orders.total__amount"].startswith("DECIMAL")
+    assert types["sales_orders.net_sales__amount"].startswith("DECIMAL")
+    assert types["sales_order_positions.price__amount"].startswith("DECIMAL")
+    assert types["products.sales_price_net__amount"].startswith("DECIMAL")
+    assert types["sales_orders.updated_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["customers.updated_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["products.updated_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert not [name for name, kind in types.items() if kind in ("FLOAT", "DOUBLE") and name.endswith("amount")]
+
+
+def test_request_counts_full_then_unchanged_then_k_changed(emulator_factory, tmp_path: Path) -> None:
+    orders, products, customers = 130, 55, 40
+    emulator = emulator_factory(orders=orders, products=products, customers=customers, **FAST)
+    db = tmp_path / "x.duckdb"
+
+    sync(emulator, db)
+    first = emulator.stats.snapshot()
+    listings = math.ceil(orders / 50) + math.ceil(products / 50) + math.ceil(customers / 50)
+    details = orders + 2 * customers
+    closing_pages = 3
+    connection_check = 1
+    assert sum(first["operations"].values()) <= listings + details + closing_pages + connection_check
+    assert first["operations"]["salesOrder.view"] == orders
+    assert first["operations"]["customer.view.v2"] == customers
+
+    emulator.stats.reset()
+    sync(emulator, db)
+    second = emulator.stats.snapshot()["operations"]
+    assert second.get("salesOrder.view", 0) == 0
+    assert second.get("customer.view.v2", 0) == 0
+    assert second.get("customer.addresses", 0) == 0
+    assert second.get("product.viewV2", 0) == 0
+
+    changed = emulator.world.order_ids()[5:12]
+    for order_id in changed:
+        emulator.world.update_order(order_id, comment="geändert")
+    emulator.stats.reset()
+    sync(emulator, db)
+    assert emulator.stats.snapshot()["operations"].get("salesOrder.view", 0) == len(changed)
+    assert_matches_truth(emulator, db)
+
+
+def test_run_twice_nothing_doubles(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=80, products=20, customers=15, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db)
+    before = table_snapshot(db, ignore=("details_synced_at",))
+    sync(emulator, db)
+    assert table_snapshot(db, ignore=("details_synced_at",)) == before
+    for table in ("sales_orders", "sales_order_positions", "products", "customers"):
+        assert query(db, f"SELECT count(*) - count(DISTINCT id) FROM xentral.{table}") == [(0,)]
+
+
+def test_changes_between_runs_arrive(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=60, products=20, customers=15, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db)
+
+    world = emulator.world
+    order_ids = world.order_ids()
+    world.update_order(order_ids[0], status="completed")
+    world.cancel_order(order_ids[1])
+    new_order = world.create_order()
+    world.update_product(world.product_ids()[2], name="Schreibtischlampe Größe L")
+    world.update_customer(world.customer_ids()[3], name="Bäckerei Schäfer KG")
+    sync(emulator, db)
+
+    assert_matches_truth(emulator, db)
+    assert loaded_orders(db)[order_ids[1]][0] == "canceled"
+    assert new_order in loaded_ids(db, "sales_orders")
+
+
+def test_cursor_across_the_autumn_daylight_saving_change(emulator_factory, tmp_path: Path) -> None:
+    """After 03:00 CEST the clock reads 02:xx again: later instants with earlier-looking strings."""
+    emulator = emulator_factory(orders=30, products=10, customers=5, **FAST)
+    db = tmp_path / "x.duckdb"
+    world = emulator.world
+    world.set_clock(datetime(2026, 10, 25, 2, 40, tzinfo=ZoneInfo("Europe/Berlin")))  # +02:00
+    world.update_order(world.order_ids()[0], comment="vor der Zeitumstellung")
+    sync(emulator, db, cursor_lag_seconds=0)
+
+    world.advance_clock(30 * 60)  # 02:10+01:00: as a string earlier than 02:40+02:00
+    moved = world.order_ids()[1]
+    world.update_order(moved, comment="nach der Zeitumstellung")
+    assert "+01:00" in world.order_view(moved)["updatedAt"]
+    emulator.stats.reset()
+    sync(emulator, db, cursor_lag_seconds=0)
+
+    assert emulator.stats.snapshot()["operations"].get("salesOrder.view", 0) == 1
+    assert_matches_truth(emulator, db)
+
+
+def test_backfill_window_does_not_move_the_cursor_and_future_window_fetches_nothing(
+    emulator_factory, tmp_path: Path
+) -> None:
+    emulator = emulator_factory(orders=40, products=10, customers=5, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db)
+    changed = emulator.world.order_ids()[3]
+    emulator.world.update_order(changed, comment="nach dem ersten Lauf")
+
+    emulator.stats.reset()
+    future = datetime.now(BERLIN) + timedelta(days=365)
+    sync(emulator, db, SyncOptions(since=future), resources=["sales_orders"])
+    assert emulator.stats.snapshot()["operations"].get("salesOrder.view", 0) == 0
+
+    emulator.stats.reset()
+    sync(emulator, db, resources=["sales_orders"])
+    assert emulator.stats.snapshot()["operations"].get("salesOrder.view", 0) == 1
+    assert_matches_truth(emulator, db)
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"error_rate": 0.15},
+        {"foreign_429_rate": 0.1},
+        {"drop_rate": 0.08},
+        {"truncate_rate": 0.08},
+        {"error_rate": 0.05, "foreign_429_rate": 0.05, "drop_rate": 0.03, "truncate_rate": 0.03},
+    ],
+    ids=["5xx", "foreign-429", "dropped", "truncated", "mixed"],
+)
+def test_faults_still_end_with_the_truth(emulator_factory, tmp_path: Path, faults: dict) -> None:
+    emulator = emulator_factory(orders=60, products=20, customers=12, fault_seed=7, **faults, **FAST)
+    db = tmp_path / "x.duckdb"
+    result = sync(emulator, db, max_attempts=8)
+    assert result.complete
+    emulator.update_settings(**{name: 0.0 for name in faults})
+    assert_matches_truth(emulator, db)
+
+
+def test_rows_deleted_or_inserted_while_paging(emulator_factory, tmp_path: Path) -> None:
+    """Deletions before the current page are caught in the same run; an order inserted behind
+    the walk has a newer `updatedAt` than the walk's start, so the next run lists it."""
+    emulator = emulator_factory(orders=240, products=120, customers=110, paging_churn_rate=0.5, fault_seed=3, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db)
+    emulator.update_settings(paging_churn_rate=0.0)
+    assert len(emulator.world.product_ids()) < 120 and len(emulator.world.customer_ids()) < 110
+    assert loaded_products(db) == truth_products(emulator)
+    assert loaded_customers(db) == truth_customers(emulator)
+    assert loaded_orders(db).keys() <= truth_orders(emulator).keys() | _vanished(db, "sales_orders")
+
+    sync(emulator, db)
+    assert_matches_truth(emulator, db)
+
+
+def test_retries_exhausted_fail_naming_the_request_and_keep_the_cursor(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=60, products=10, customers=5, **FAST)
+    db = tmp_path / "x.duckdb"
+    emulator.fail_next("salesOrder.view", 1000, status=503)
+
+    with pytest.raises(SyncFailedError, match=r"GET /api/v1/salesOrders/\d+.*503"):
+        sync(emulator, db, max_attempts=3)
+    assert loaded_ids(db, "customers") == set(emulator.world.customer_ids())
+
+    emulator.fail_next("salesOrder.view", 0)
+    emulator.stats.reset()
+    sync(emulator, db)
+    assert emulator.stats.snapshot()["operations"]["salesOrder.view"] == 60
+    assert_matches_truth(emulator, db)
+
+
+def test_max_requests_stops_cleanly_and_next_runs_continue_without_refetching(
+    emulator_factory, tmp_path: Path
+) -> None:
+    emulator = emulator_factory(orders=150, products=30, customers=20, **FAST)
+    db = tmp_path / "x.duckdb"
+    runs = 0
+    while True:
+        runs += 1
+        result = sync(emulator, db, max_requests=60)
+        if result.complete:
+            break
+        assert result.run.stop_reason and "60" in result.run.stop_reason
+        assert runs < 20
+    assert runs > 3
+    operations = emulator.stats.snapshot()["operations"]
+    assert operations["salesOrder.view"] == 150
+    assert operations["customer.view.v2"] == 20
+    assert_matches_truth(emulator, db)
+
+
+def test_vanished_products_and_customers_are_flagged(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=20, products=15, customers=10, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db)
+    gone_product = emulator.world.product_ids()[4]
+    gone_customer = emulator.world.customer_ids()[2]
+    emulator.world.delete_product(gone_product)
+    emulator.world.delete_customer(gone_customer)
+
+    result = sync(emulator, db, product_full_listing_days=0)
+
+    assert result.vanished == {"products": 1, "customers": 1}
+    flagged = query(db, "SELECT id FROM xentral.products WHERE vanished_at IS NOT NULL")
+    assert flagged == [(gone_product,)]
+    assert query(db, "SELECT id FROM xentral.customers WHERE vanished_at IS NOT NULL") == [(gone_customer,)]
+    assert_matches_truth(emulator, db)
+
+
+def test_customer_details_are_refreshed_within_the_rolling_window(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=5, products=5, customers=30, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db, customer_refresh_days=7)
+
+    _age_customer_details(db, days=8)
+    emulator.stats.reset()
+    sync(emulator, db, customer_refresh_days=7)
+    assert emulator.stats.snapshot()["operations"]["customer.view.v2"] == 30
+
+    _age_customer_details(db, days=1)
+    emulator.stats.reset()
+    sync(emulator, db, customer_refresh_days=7)
+    refreshed = emulator.stats.snapshot()["operations"].get("customer.view.v2", 0)
+    assert 0 < refreshed < 30
+
+
+def test_full_refresh_takes_everything_again(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=30, products=10, customers=8, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db)
+    emulator.stats.reset()
+    sync(emulator, db, SyncOptions(full_refresh=True))
+    assert emulator.stats.snapshot()["operations"]["salesOrder.view"] == 30
+    assert_matches_truth(emulator, db)
+
+
+def _vanished(db: Path, table: str) -> set[str]:
+    return {row[0] for row in query(db, f"SELECT id FROM xentral.{table} WHERE vanished_at IS NOT NULL")}
+
+
+def _age_customer_details(db: Path, *, days: int) -> None:
+    with duckdb.connect(str(db)) as connection:
+        connection.execute(f"UPDATE xentral.customers SET details_synced_at = details_synced_at - INTERVAL {days} DAY")
