@@ -14,6 +14,10 @@ LOG_EVERY_PAGES = 20
 """Under cron, one line per this many pages keeps logs readable on large instances."""
 
 
+LOG_WAITS_FROM_SECONDS = 1.0
+"""Pacing makes many tiny waits; only the long ones get a line (all are in the summary)."""
+
+
 class ProgressReporter:
     """Receives the run's counters and rate-limit waits; shows them as they come."""
 
@@ -38,7 +42,7 @@ class ProgressReporter:
         self._waited += seconds
         if self._interactive:
             self._redraw()
-        else:
+        elif seconds >= LOG_WAITS_FROM_SECONDS:
             log.info("waiting %.1f s for the rate limit (%s)", seconds, reason)
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ class Faults:
         self._lock = threading.Lock()
         self.rng = random.Random(seed)
         self._next: dict[str, deque[int]] = {}
+        self._churned = 0
 
     def fail_next(self, operation: str, count: int = 1, status: int = 500) -> None:
         """The next `count` requests of an operation answer `status` (before any other fault);
@@ -54,4 +55,8 @@ class Faults:
     def churn(self, settings: EmulatorSettings) -> random.Random | None:
         """The generator to churn with when this list request shifts the data, else None."""
         with self._lock:
-            return self.rng if self._roll(settings.paging_churn_rate) else None
+            limit = settings.paging_churn_limit
+            if (limit and self._churned >= limit) or not self._roll(settings.paging_churn_rate):
+                return None
+            self._churned += 1
+            return self.rng

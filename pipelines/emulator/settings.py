@@ -58,6 +58,7 @@ class EmulatorSettings:
     drop_rate: float = 0.0
     truncate_rate: float = 0.0
     paging_churn_rate: float = 0.0
+    paging_churn_limit: int = 0  # most churn events in all; 0: no limit
     slow_import_seconds: float = 0.0
     fail_operations: tuple[str, ...] | None = None  # None: faults hit every operation
 

@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.xentral.extract import SyncOptions
 from pipelines.xentral.sync import SyncFailedError
+from pipelines.xentral.timestamps import parse_timestamp
 from tests.e2e.helpers import (
     assert_matches_truth,
     loaded_customers,
@@ -186,19 +187,34 @@ def test_faults_still_end_with_the_truth(emulator_factory, tmp_path: Path, fault
 
 
 def test_rows_deleted_or_inserted_while_paging(emulator_factory, tmp_path: Path) -> None:
-    """Deletions before the current page are caught in the same run; an order inserted behind
-    the walk has a newer `updatedAt` than the walk's start, so the next run lists it."""
-    emulator = emulator_factory(orders=240, products=120, customers=110, paging_churn_rate=0.5, fault_seed=3, **FAST)
+    """A walk that listed rows which were deleted (or inserted behind it) walks again."""
+    emulator = emulator_factory(
+        orders=240, products=120, customers=110, paging_churn_rate=0.5, paging_churn_limit=6, fault_seed=3, **FAST
+    )
     db = tmp_path / "x.duckdb"
     sync(emulator, db)
+    assert emulator.stats.snapshot()["operations"]["salesOrder.list"] > 5  # walked again
+    assert (len(emulator.world.order_ids()), len(emulator.world.product_ids()), len(emulator.world.customer_ids())) != (240, 120, 110)
+    assert_matches_truth(emulator, db)
+
+
+def test_rows_changing_under_every_walk_arrive_with_the_next_quiet_run(emulator_factory, tmp_path: Path) -> None:
+    """Nothing listed is ever lost; what changes after the last walk is the next run's."""
+    emulator = emulator_factory(orders=240, products=120, customers=110, paging_churn_rate=0.5, fault_seed=3, **FAST)
+    db = tmp_path / "x.duckdb"
+    started = datetime.now(BERLIN)
+    sync(emulator, db)
     emulator.update_settings(paging_churn_rate=0.0)
-    assert len(emulator.world.product_ids()) < 120 and len(emulator.world.customer_ids()) < 110
+    existing_before = {
+        order_id for order_id in emulator.world.order_ids()
+        if parse_timestamp(emulator.world.order_view(order_id)["createdAt"]) < started
+    }
+    assert existing_before <= loaded_ids(db, "sales_orders")
+    assert set(emulator.world.customer_ids()) <= loaded_ids(db, "customers")
+
+    sync(emulator, db, product_full_listing_days=0)
     assert loaded_products(db) == truth_products(emulator)
     assert loaded_customers(db) == truth_customers(emulator)
-    assert loaded_orders(db).keys() <= truth_orders(emulator).keys() | _vanished(db, "sales_orders")
-
-    sync(emulator, db)
-    assert_matches_truth(emulator, db)
 
 
 def test_retries_exhausted_fail_naming_the_request_and_keep_the_cursor(emulator_factory, tmp_path: Path) -> None:
