@@ -23,5 +23,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_emulator.py
 	$(BIN)/python bench/bench_sync.py
 
+lint: $(STAMP)
+	$(BIN)/ruff check pipelines tests bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache xentral_demo.duckdb* .xentral-sync

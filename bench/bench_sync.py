@@ -40,7 +40,8 @@ def raw_fetch(emulator: RunningEmulator) -> int:
         nonlocal count
         ids, number = [], 1
         while True:
-            body = session.get(f"{base}{path}", params={"page[number]": number, "page[size]": PAGE, "order[0][field]": "id", "order[0][dir]": "asc"}).json()
+            params = {"page[number]": number, "page[size]": PAGE, "order[0][field]": "id", "order[0][dir]": "asc"}
+            body = session.get(f"{base}{path}", params=params).json()
             count += 1
             ids += [item["id"] for item in body["data"]]
             if number * PAGE >= body["extra"]["totalCount"] or len(body["data"]) < PAGE:
@@ -95,7 +96,8 @@ def main() -> None:
         changed = timed(lambda: run_sync(config, SyncOptions()))
         changed_views = emulator.stats.count("salesOrder.view")
 
-    minimum = math.ceil(args.orders / PAGE) + args.orders + math.ceil(args.products / PAGE) + math.ceil(args.customers / PAGE) + 2 * args.customers
+    listings = sum(math.ceil(count / PAGE) for count in (args.orders, args.products, args.customers))
+    minimum = listings + args.orders + 2 * args.customers
     print(f"Instance: {args.orders} orders, {args.products} products, {args.customers} customers")
     print(f"{'run':<34}{'seconds':>9}{'requests':>10}{'x baseline':>12}")
     print(f"{'baseline: raw HTTP, same requests':<34}{baseline:>9.2f}{requests_needed:>10}{1.0:>12.2f}")

@@ -111,7 +111,8 @@ def _add_sync_parser(commands: Any) -> None:
     sync.add_argument("--full-refresh", action="store_true", help="drop the synced tables and cursors, take everything")
     sync.add_argument("--since", type=_cli_time, help="backfill rows updated at or after TS; the nightly cursor stays")
     sync.add_argument("--until", type=_cli_time, help="backfill rows updated at or before TS")
-    sync.add_argument("--max-requests", type=_positive_int, help="stop cleanly after N requests; the next run continues")
+    sync.add_argument("--max-requests", type=_positive_int,
+                      help="stop cleanly after N requests; the next run continues")
     sync.add_argument("--time-budget", type=float, metavar="MINUTES", help="stop cleanly after this many minutes")
     sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
     sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
@@ -132,7 +133,9 @@ def _resource_list(value: str) -> list[str]:
     names = [name.strip() for name in value.split(",") if name.strip()]
     unknown = sorted(set(names) - set(RESOURCE_NAMES))
     if unknown or not names:
-        raise argparse.ArgumentTypeError(f"unknown resource(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(RESOURCE_NAMES)}")
+        raise argparse.ArgumentTypeError(
+            f"unknown resource(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(RESOURCE_NAMES)}"
+        )
     return names
 
 
@@ -141,7 +144,9 @@ def _cli_time(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date or timestamp like 2026-10-25T03:00:00+01:00") from None
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date or timestamp like 2026-10-25T03:00:00+01:00"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Berlin"))
 
 

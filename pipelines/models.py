@@ -65,9 +65,11 @@ def discover(models_dir: Path) -> dict[str, Model]:
 
 
 def build_order(models: dict[str, Model]) -> list[Model]:
-    graph = {name: model.references & models.keys() for name, model in models.items()}
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for name in sorted(models):
+        sorter.add(name, *sorted(models[name].references & models.keys()))
     try:
-        return [models[name] for name in TopologicalSorter(graph).static_order()]
+        return [models[name] for name in sorter.static_order()]
     except CycleError as cycle:
         raise ModelError(f"models refer to each other in a cycle: {' -> '.join(cycle.args[1])}") from None
 

@@ -35,7 +35,8 @@ def format_sync_summary(result: SyncResult) -> str:
         lines.append(f"{table:<24}{rows:>10}{_fetched(fetched, table):>14}")
     flagged = {table: count for table, count in result.vanished.items() if count}
     if flagged:
-        lines.append("Vanished from Xentral (flagged in vanished_at): " + ", ".join(f"{t} {n}" for t, n in flagged.items()))
+        counts = ", ".join(f"{table} {count}" for table, count in flagged.items())
+        lines.append(f"Vanished from Xentral (flagged in vanished_at): {counts}")
     return "\n".join(lines)
 
 

@@ -1,7 +1,8 @@
 """Shared fixtures. The emulator part: `emulator` (defaults) and `emulator_factory(**settings)`."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,8 @@ class OrderStore:
             "externalOrderId": data.external_order_id(order_id, project),
             "transactionNumber": data.transaction_number(order_id, payment),
             "customerOrderNumber": data.customer_order_number(order_id, self._is_company(customer)),
-            "comment": data.comment(order_id), "editor": "Shopware" if project in data.SHOP_PROJECTS else "Administrator",
+            "comment": data.comment(order_id),
+            "editor": "Shopware" if project in data.SHOP_PROJECTS else "Administrator",
             "autoShipping": True, "billingAddress": None, "shippingAddress": None, "net": net, "tax": tax,
         }
 

@@ -1,7 +1,8 @@
 """Small record sets (products, customers, reference data) with filterable columns."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .table import Table
 

@@ -5,8 +5,9 @@ Internal records hold cents and epoch seconds; only this module knows the API sh
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # JSON string, non-ASCII kept
-from typing import Any, Callable
+from typing import Any
 
 from .clock import days_to_iso, iso
 from .data import POSITION_ID_FACTOR
@@ -122,7 +123,8 @@ class OrderRenderer:
         prepaid = status != "created" or record["paymentMethodId"] != 3
         created = iso(record["createdAt"])
         return (
-            f'{{{self._common(record, created)},{FLAGS},"stockOk":{BOOL[status != "created"]},"prepaidOk":{BOOL[prepaid]},'
+            f'{{{self._common(record, created)},{FLAGS},'
+            f'"stockOk":{BOOL[status != "created"]},"prepaidOk":{BOOL[prepaid]},'
             f'"netSales":{record["net"] / 100!r},"total":{(record["net"] + record["tax"]) / 100!r},'
             f'"desiredDeliveryDateAsCalendarWeek":false,'
             f'"log":{{"createdAt":"{created}","createdBy":{{"id":"1","name":'

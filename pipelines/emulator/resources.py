@@ -2,7 +2,8 @@
 read from our records (the `extract` maps)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .query import ListSpec
 from .table import BOOL, DAY, INT, NUM, STR, TIME

@@ -56,7 +56,7 @@ class RunningEmulator:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> "RunningEmulator":
+    def __enter__(self) -> RunningEmulator:
         return self
 
     def __exit__(self, *exc: object) -> None:

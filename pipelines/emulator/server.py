@@ -9,7 +9,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -186,8 +186,9 @@ class Application:
         try:
             payload = json.loads(body or b"null")
         except ValueError:
-            raise Problem(400, {"type": "https://api.xentral.biz/problems/generic-validation",
-                                "title": "Invalid request body.", "messages": ["The body is not valid JSON."]})
+            invalid = {"type": "https://api.xentral.biz/problems/generic-validation",
+                       "title": "Invalid request body.", "messages": ["The body is not valid JSON."]}
+            raise Problem(400, invalid) from None
         order_id = importer.import_order(self.world, payload)
         location = f"/api/v1/salesOrders/{order_id}"
         if settings.location_form == "absolute":
@@ -261,7 +262,7 @@ class Application:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "EmulatorServer"
+    server: EmulatorServer
 
     def setup(self) -> None:
         super().setup()
@@ -308,7 +309,7 @@ class Handler(BaseHTTPRequestHandler):
         body = response.body
         if fault and fault.kind == "truncate" and response.status == 200 and len(body) > 1:
             body = body[: len(body) // 2]
-        now = self.server.app.world.now().astimezone(timezone.utc)
+        now = self.server.app.world.now().astimezone(UTC)
         lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}",
                  f"Date: {format_datetime(now, usegmt=True)}", "Server: xentral-emulator",
                  f"Content-Type: {response.content_type}", f"Content-Length: {len(body)}"]

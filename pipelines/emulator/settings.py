@@ -82,7 +82,7 @@ class EmulatorSettings:
             if value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
 
-    def updated(self, **changes: Any) -> "EmulatorSettings":
+    def updated(self, **changes: Any) -> EmulatorSettings:
         """A copy with run-time changes applied; refuses unknown and start-up-only names."""
         known = {f.name for f in fields(self)}
         for name in changes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 

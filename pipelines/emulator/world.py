@@ -8,9 +8,10 @@ import functools
 import json
 import random
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -19,9 +20,21 @@ from .clock import Clock, parse_instant, to_berlin
 from .orders import SORT_COLUMNS, OrderStore, dumps, totals
 from .query import ListQuery, encode_cursor
 from .records import RecordStore
-from .resources import (CUSTOMER_EXTRACT, CUSTOMER_KINDS, CUSTOMERS, PAYMENT_EXTRACT, PAYMENT_METHODS,
-                        PRODUCT_EXTRACT, PRODUCT_KINDS, PRODUCTS, PROJECT_EXTRACT, PROJECTS, SALES_ORDERS,
-                        SHIPPING_METHODS, extract_all)
+from .resources import (
+    CUSTOMER_EXTRACT,
+    CUSTOMER_KINDS,
+    CUSTOMERS,
+    PAYMENT_EXTRACT,
+    PAYMENT_METHODS,
+    PRODUCT_EXTRACT,
+    PRODUCT_KINDS,
+    PRODUCTS,
+    PROJECT_EXTRACT,
+    PROJECTS,
+    SALES_ORDERS,
+    SHIPPING_METHODS,
+    extract_all,
+)
 from .settings import EmulatorSettings
 from .table import Table, mask, sort_rows
 
@@ -49,7 +62,7 @@ SELECTION_CACHE = 8  # recent (filters, order) results; each holds one row index
 
 def _locked(method: Callable) -> Callable:
     @functools.wraps(method)
-    def wrapper(self: "World", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: World, *args: Any, **kwargs: Any) -> Any:
         with self.lock:
             return method(self, *args, **kwargs)
     return wrapper

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pipelines.xentral.errors import RequestBudgetExhausted, XentralError
 
@@ -32,7 +32,7 @@ class SyncRun:
     next run continues there. `failure` then makes the run exit non-zero.
     """
 
-    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     time_budget_seconds: float | None = None
     on_progress: ProgressListener | None = None
     clock: Callable[[], float] = time.monotonic

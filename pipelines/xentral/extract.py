@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dlt
@@ -190,7 +190,7 @@ class _Batches:
         self._addresses: list[dict[str, Any]] = []
         self._details = 0
 
-    def __enter__(self) -> "_Batches":
+    def __enter__(self) -> _Batches:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
@@ -279,7 +279,7 @@ def _next_cursor(cursor: str | None, position: State) -> datetime:
     Rows are listed by id, not by time: a row changed after the walk passed it carries a
     time after the walk's start, so the next run must list from there at the latest.
     """
-    started_at = walk_started_at(position) or datetime.now(timezone.utc)
+    started_at = walk_started_at(position) or datetime.now(UTC)
     max_seen = position.get("max_updated_at")
     candidate = min(parse_timestamp(max_seen), started_at) if max_seen else started_at
     return max(candidate, parse_timestamp(cursor)) if cursor else candidate
@@ -313,6 +313,6 @@ def _needs_details(
     if age >= timedelta(days=cycle):
         return True
     slot = zlib.crc32(item["id"].encode()) % cycle
-    return age >= timedelta(hours=20) and slot == (now - datetime(1970, 1, 1, tzinfo=timezone.utc)).days % cycle
+    return age >= timedelta(hours=20) and slot == (now - datetime(1970, 1, 1, tzinfo=UTC)).days % cycle
 
 

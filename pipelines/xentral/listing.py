@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pipelines.xentral.client import Filter, Order, Page, XentralClient
@@ -100,4 +100,4 @@ def _rows_shifted(previous_total: int | None, page: Page) -> bool:
 
 
 def _server_time(page: Page) -> datetime:
-    return page.server_time or datetime.now(timezone.utc)
+    return page.server_time or datetime.now(UTC)

@@ -36,7 +36,8 @@ class LoadedRows:
         if not order_ids:
             return {}
         placeholders = ", ".join("?" for _ in order_ids)
-        rows = self._query("sales_orders", f"SELECT id, updated_at FROM {{table}} WHERE id IN ({placeholders})", *order_ids)
+        sql = f"SELECT id, updated_at FROM {{table}} WHERE id IN ({placeholders})"
+        rows = self._query("sales_orders", sql, *order_ids)
         return {order_id: updated_at for order_id, updated_at in rows}
 
     def customer_versions(self) -> dict[str, CustomerVersion]:

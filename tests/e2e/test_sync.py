@@ -23,7 +23,6 @@ from tests.e2e.helpers import (
     sync,
     table_snapshot,
     truth_customers,
-    truth_orders,
     truth_products,
 )
 
@@ -296,10 +295,6 @@ def test_full_refresh_takes_everything_again(emulator_factory, tmp_path: Path) -
     sync(emulator, db, SyncOptions(full_refresh=True))
     assert emulator.stats.snapshot()["operations"]["salesOrder.view"] == 30
     assert_matches_truth(emulator, db)
-
-
-def _vanished(db: Path, table: str) -> set[str]:
-    return {row[0] for row in query(db, f"SELECT id FROM xentral.{table} WHERE vanished_at IS NOT NULL")}
 
 
 def _age_customer_details(db: Path, *, days: int) -> None:

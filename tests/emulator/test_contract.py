@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ def to_json_schema(node: Any) -> Any:
     return converted
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str, section: str = "responses") -> jsonschema.Draft7Validator:
     document = json.loads(SCHEMAS.read_text(encoding="utf-8"))
     schema = document[section][name] if section == "responses" else document[section]

@@ -1,8 +1,8 @@
 """Filters: every operator, the value forms, dates compared as instants, refusals."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import pytest
 
