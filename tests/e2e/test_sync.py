@@ -300,3 +300,24 @@ def test_full_refresh_takes_everything_again(emulator_factory, tmp_path: Path) -
 def _age_customer_details(db: Path, *, days: int) -> None:
     with duckdb.connect(str(db)) as connection:
         connection.execute(f"UPDATE xentral.customers SET details_synced_at = details_synced_at - INTERVAL {days} DAY")
+
+
+def test_alone_against_the_limit_a_run_draws_no_429(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=120, products=20, customers=15, rate_limit=40, rate_window_seconds=1.0)
+    result = sync(emulator, tmp_path / "x.duckdb")
+    assert emulator.stats.snapshot()["rateLimited"] == 0
+    assert result.rate_limit_waits > 0  # it had to pace: 190 requests against 40 a second
+    assert_matches_truth(emulator, tmp_path / "x.duckdb")
+
+
+def test_time_budget_stops_cleanly_and_the_next_run_finishes(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=100, products=10, customers=5, latency_ms=15, **FAST)
+    db = tmp_path / "x.duckdb"
+    first = sync(emulator, db, time_budget_seconds=0.5)
+    assert not first.complete and "time budget" in (first.run.stop_reason or "")
+    assert 0 < first.table_rows["sales_orders"] < 100
+
+    second = sync(emulator, db)
+    assert second.complete
+    assert emulator.stats.snapshot()["operations"]["salesOrder.view"] == 100
+    assert_matches_truth(emulator, db)
