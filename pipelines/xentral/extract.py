@@ -68,12 +68,14 @@ class Cadence:
 
 @dataclass
 class _Walk:
-    """The listing a resource walks this run, and whether its position persists."""
+    """The listing a resource walks this run, whether its position persists between runs,
+    and whether finishing it moves an `updatedAt` cursor (customers have none)."""
 
     position: State
     since: datetime | None
     until: datetime | None
     persistent: bool
+    has_cursor: bool = True
 
     def __post_init__(self) -> None:
         self._from_first_page = self.position.get("next_page", 1) == 1
@@ -146,7 +148,7 @@ def customer_pages(
     The v2 list has no timestamps, so a change shows only as a different list row.
     Changes that show only in the view are caught by the rolling refresh.
     """
-    walk = _Walk(state.setdefault("walk", {}), since=None, until=None, persistent=True)
+    walk = _Walk(state.setdefault("walk", {}), since=None, until=None, persistent=True, has_cursor=False)
     known = {} if options.full_refresh else loaded.customer_versions()
     fetched: set[str] = set()
     with _Batches(run, "customers") as batches:
@@ -267,8 +269,9 @@ def _finish_walk(state: State, walk: _Walk, run: SyncRun, table: str) -> None:
     """Close a walk that reached its last page: move the cursor, note a complete listing."""
     if walk.lists_everything:
         run.listed_everything(table, walk.log.listed_ids)
-    if walk.persistent:
+    if walk.persistent and walk.has_cursor:
         state["cursor"] = _next_cursor(state.get("cursor"), walk.position).isoformat()
+    if walk.persistent:
         del state["walk"]
     run.finish(table)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 import dlt
 import pandas as pd
@@ -34,6 +35,8 @@ from pipelines.xentral.settings import (
     SALES_ORDERS_PATH,
 )
 
+T = TypeVar("T")
+
 TABLES = ("sales_orders", POSITIONS_TABLE, "products", "customers", ADDRESSES_TABLE)
 RESOURCE_PATHS = {"sales_orders": SALES_ORDERS_PATH, "products": PRODUCTS_PATH, "customers": CUSTOMERS_PATH}
 
@@ -44,6 +47,10 @@ class SyncLockedError(XentralError):
 
 class SyncFailedError(XentralError):
     """The run loaded what it fetched, then stopped on a failure; the next run continues."""
+
+
+class DestinationError(XentralError):
+    """DuckDB could not be written: busy, full, or broken."""
 
 
 @dataclass
@@ -74,7 +81,7 @@ def run_sync(
     max_requests: int | None = None,
     time_budget_seconds: float | None = None,
     on_progress: ProgressListener | None = None,
-    on_wait: Any = None,
+    on_wait: Callable[[float, str], None] | None = None,
 ) -> SyncResult:
     """Sync the selected resources into DuckDB; raise `XentralError` with one clear line on failure."""
     started = time.monotonic()
@@ -97,11 +104,10 @@ def run_sync(
         client.check_connection(_connection_check_path(resources))
         _forget_state_without_data(config)
         pipeline = _pipeline(config)
-        resumed = _finish_interrupted_run(pipeline)
+        resumed = _dlt_step("nothing was fetched yet", lambda: _finish_interrupted_run(pipeline))
         run = SyncRun(time_budget_seconds=time_budget_seconds, on_progress=on_progress)
         _extract(pipeline, client, run, options, config.cadence, resources)
-        pipeline.normalize()
-        pipeline.load()
+        _dlt_step("what was fetched is kept and loads first on the next run", lambda: _normalize_and_load(pipeline))
         vanished = flag_vanished(pipeline, run.complete_listings, run.started_at)
         result = SyncResult(
             table_rows=count_rows(pipeline),
@@ -153,6 +159,34 @@ def _pipeline(config: SyncConfig) -> dlt.Pipeline:
         dataset_name=config.dataset,
         pipelines_dir=str(config.pipelines_dir),
     )
+
+
+def _normalize_and_load(pipeline: dlt.Pipeline) -> None:
+    pipeline.normalize()
+    pipeline.load()
+
+
+def _dlt_step(consequence: str, step: Callable[[], T]) -> T:
+    """Run a dlt step that writes DuckDB; its failure becomes one line saying what it means."""
+    try:
+        return step()
+    except PipelineStepFailed as failure:
+        raise DestinationError(f"{_destination_problem(failure)}; {consequence}") from None
+
+
+def _destination_problem(failure: PipelineStepFailed) -> str:
+    root: BaseException = failure
+    while root.__cause__ is not None or root.__context__ is not None:
+        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+    reason = str(root).strip().splitlines()[0] if str(root).strip() else type(root).__name__
+    if "Could not set lock" in reason or "Conflicting lock" in reason:
+        holder = re.search(r"\(PID (\d+)\)", str(failure))
+        who = f" (process {holder.group(1)})" if holder else ""
+        return (
+            f"the DuckDB file is open in another process{who}, e.g. a DuckDB session; "
+            "close it, or open it with -readonly only while no sync runs"
+        )
+    return f"writing to DuckDB failed at step {failure.step}: {reason}"
 
 
 def _finish_interrupted_run(pipeline: dlt.Pipeline) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +13,7 @@ import duckdb
 import pytest
 
 from pipelines.xentral.extract import SyncOptions
-from pipelines.xentral.sync import SyncFailedError
+from pipelines.xentral.sync import DestinationError, SyncFailedError
 from pipelines.xentral.timestamps import parse_timestamp
 from tests.e2e.helpers import (
     assert_matches_truth,
@@ -320,4 +322,28 @@ def test_time_budget_stops_cleanly_and_the_next_run_finishes(emulator_factory, t
     second = sync(emulator, db)
     assert second.complete
     assert emulator.stats.snapshot()["operations"]["salesOrder.view"] == 100
+    assert_matches_truth(emulator, db)
+
+
+def test_a_duckdb_file_held_open_elsewhere_stops_the_run_with_one_line(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=20, products=5, customers=5, **FAST)
+    db = tmp_path / "x.duckdb"
+    sync(emulator, db)
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time, duckdb; c = duckdb.connect(sys.argv[1], read_only=True); print('open', flush=True); time.sleep(60)",
+         str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "open"
+        emulator.stats.reset()
+        with pytest.raises(DestinationError, match=r"open in another process \(process \d+\).*nothing was fetched"):
+            sync(emulator, db)
+        assert emulator.stats.snapshot()["operations"].get("salesOrder.view", 0) == 0
+    finally:
+        reader.kill()
+        reader.wait()
+    emulator.world.update_order(emulator.world.order_ids()[0], comment="nach dem Lesen")
+    sync(emulator, db)
     assert_matches_truth(emulator, db)
