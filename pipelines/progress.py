@@ -28,14 +28,16 @@ class ProgressReporter:
         self._logged_pages: dict[str, int] = {}
         self._waits = 0
         self._waited = 0.0
+        self._requests = 0
 
-    def on_progress(self, resource: str, progress: ResourceProgress) -> None:
+    def on_progress(self, resource: str, progress: ResourceProgress, requests: int) -> None:
         self._resources[resource] = progress
+        self._requests = requests
         if self._interactive:
             self._redraw()
         elif progress.done or progress.pages >= self._logged_pages.get(resource, 0) + LOG_EVERY_PAGES:
             self._logged_pages[resource] = progress.pages
-            self._log(resource, progress)
+            self._log(resource, progress, requests)
 
     def on_wait(self, seconds: float, reason: str) -> None:
         self._waits += 1
@@ -50,11 +52,11 @@ class ProgressReporter:
             self._stream.write("\n")
             self._stream.flush()
 
-    def _log(self, resource: str, progress: ResourceProgress) -> None:
+    def _log(self, resource: str, progress: ResourceProgress, requests: int) -> None:
         state = "done" if progress.done else "running"
         log.info(
-            "%s %s: %d pages, %d rows, %d detail requests",
-            resource, state, progress.pages, progress.rows, progress.details,
+            "%s %s: %d pages, %d rows, %d detail requests (%d requests in all)",
+            resource, state, progress.pages, progress.rows, progress.details, requests,
         )
 
     def _redraw(self) -> None:
@@ -63,5 +65,5 @@ class ProgressReporter:
             for name, p in self._resources.items()
         ]
         waits = f" | limit waits {self._waits} ({self._waited:.1f} s)" if self._waits else ""
-        self._stream.write("\r\033[K" + " | ".join(parts) + waits)
+        self._stream.write("\r\033[K" + " | ".join(parts) + f" | {self._requests} requests" + waits)
         self._stream.flush()

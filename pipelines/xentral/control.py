@@ -20,7 +20,8 @@ class ResourceProgress:
     done: bool = False
 
 
-ProgressListener = Callable[[str, ResourceProgress], None]
+ProgressListener = Callable[[str, ResourceProgress, int], None]
+"""Called with a resource, its counters, and the requests the run has made so far."""
 
 
 @dataclass
@@ -36,6 +37,7 @@ class SyncRun:
     time_budget_seconds: float | None = None
     on_progress: ProgressListener | None = None
     clock: Callable[[], float] = time.monotonic
+    requests_made: Callable[[], int] = lambda: 0
     stop_reason: str | None = None
     failure: XentralError | None = None
     complete_listings: dict[str, set[str]] = field(default_factory=dict)
@@ -81,4 +83,4 @@ class SyncRun:
 
     def _notify(self, resource: str, progress: ResourceProgress) -> None:
         if self.on_progress is not None:
-            self.on_progress(resource, progress)
+            self.on_progress(resource, progress, self.requests_made())

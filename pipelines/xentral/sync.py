@@ -105,7 +105,11 @@ def run_sync(
         _forget_state_without_data(config)
         pipeline = _pipeline(config)
         resumed = _dlt_step("nothing was fetched yet", lambda: _finish_interrupted_run(pipeline))
-        run = SyncRun(time_budget_seconds=time_budget_seconds, on_progress=on_progress)
+        run = SyncRun(
+            time_budget_seconds=time_budget_seconds,
+            on_progress=on_progress,
+            requests_made=lambda: client.requests_made,
+        )
         _extract(pipeline, client, run, options, config.cadence, resources)
         _dlt_step("what was fetched is kept and loads first on the next run", lambda: _normalize_and_load(pipeline))
         vanished = flag_vanished(pipeline, run.complete_listings, run.started_at)
