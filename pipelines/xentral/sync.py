@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from pipelines.xentral.errors import XentralError
 from pipelines.xentral.extract import Cadence, SyncOptions
 from pipelines.xentral.loaded import LoadedRows
 from pipelines.xentral.ratelimit import RateLimiter
+from pipelines.xentral.recovery import finish_interrupted_run, forget_state_without_data
 from pipelines.xentral.settings import (
     ADDRESSES_TABLE,
     CUSTOMERS_PATH,
@@ -102,9 +102,9 @@ def run_sync(
             max_requests=max_requests,
         )
         client.check_connection(_connection_check_path(resources))
-        _forget_state_without_data(config)
+        forget_state_without_data(config.duckdb_path, config.pipelines_dir)
         pipeline = _pipeline(config)
-        resumed = _dlt_step("nothing was fetched yet", lambda: _finish_interrupted_run(pipeline))
+        resumed = _dlt_step("nothing was fetched yet", lambda: finish_interrupted_run(pipeline))
         run = SyncRun(
             time_budget_seconds=time_budget_seconds,
             on_progress=on_progress,
@@ -157,6 +157,8 @@ def _connection_check_path(resources: Sequence[str]) -> str:
 
 
 def _pipeline(config: SyncConfig) -> dlt.Pipeline:
+    # A nightly job: keep only the small record of each loaded package, not its data files.
+    dlt.config["load.delete_completed_jobs"] = True
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=dlt.destinations.duckdb(str(config.duckdb_path)),
@@ -191,36 +193,6 @@ def _destination_problem(failure: PipelineStepFailed) -> str:
             "close it, or open it with -readonly only while no sync runs"
         )
     return f"writing to DuckDB failed at step {failure.step}: {reason}"
-
-
-def _finish_interrupted_run(pipeline: dlt.Pipeline) -> bool:
-    """Load what a killed run extracted but did not load, then take the state it loaded.
-
-    dlt commits a run's state inside its load package, so loading the package first and
-    then syncing the local state from DuckDB leaves exactly what a finished run leaves.
-    """
-    resumed = pipeline.has_pending_data
-    if resumed:
-        _drop_extracted_copies_of_normalized(pipeline)
-        pipeline.normalize()
-        pipeline.load()
-    pipeline.sync_destination()
-    return resumed
-
-
-def _drop_extracted_copies_of_normalized(pipeline: dlt.Pipeline) -> None:
-    """A kill between dlt committing a normalized package and deleting its extracted copy
-    leaves both; the normalized one is complete, and normalizing the copy again would fail."""
-    done = set(pipeline.list_normalized_load_packages()) | set(pipeline.list_completed_load_packages())
-    extracted = pipeline._get_normalize_storage().extracted_packages  # no public accessor in dlt 1.x
-    for load_id in set(pipeline.list_extracted_load_packages()) & done:
-        extracted.delete_package(load_id)
-
-
-def _forget_state_without_data(config: SyncConfig) -> None:
-    """State belongs to its DuckDB file: with the file gone, old cursors would skip everything."""
-    if not config.duckdb_path.exists():
-        shutil.rmtree(config.pipelines_dir, ignore_errors=True)
 
 
 def _extract(

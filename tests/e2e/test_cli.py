@@ -195,3 +195,6 @@ def test_killed_run_then_rerun_equals_a_clean_run(emulator_factory, tmp_path: Pa
     sync(emulator, clean_db)
     assert table_snapshot(killed_db, ignore=("details_synced_at",)) == table_snapshot(clean_db, ignore=("details_synced_at",))
     assert_matches_truth(emulator, killed_db)
+    working = killed_db.parent / ".xentral-sync" / "x" / "xentral_sync"
+    assert [folder.name for folder in (working / "normalize").iterdir() if folder.is_dir()] == ["extracted"]
+    assert not [path for path in (working / "load" / "loaded").rglob("*.insert_values*")]  # no old data files
