@@ -80,12 +80,15 @@ def test_bad_configuration_stops_before_anything_is_written(
     assert not (tmp_path / "x.duckdb").exists()
 
 
-def test_wrong_token_is_one_clear_line_without_the_token(emulator_factory, tmp_path: Path) -> None:
-    emulator = emulator_factory(orders=5, products=5, customers=5)
+@pytest.mark.parametrize("unauthorized_body", ["json", "text"])
+def test_wrong_token_is_one_clear_line_without_the_token(emulator_factory, tmp_path: Path, unauthorized_body: str) -> None:
+    """Xentral's 401 body is unconfirmed (JSON or the text `Unauthorized`): both read the same."""
+    emulator = emulator_factory(orders=5, products=5, customers=5, unauthorized_body=unauthorized_body)
     wrong = "wrong-token-9f8e7d6c"
     done = run_cli(["sync", "--duckdb", str(tmp_path / "x.duckdb")], cli_env(emulator.base_url, wrong), tmp_path)
 
     assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and done.stderr.strip().count("\n") == 0, done.stderr
     assert "token" in done.stderr.lower() and wrong not in done.stderr + done.stdout
     assert not (tmp_path / "x.duckdb").exists()
 
