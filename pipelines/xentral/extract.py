@@ -269,9 +269,9 @@ def _finish_walk(state: State, walk: _Walk, run: SyncRun, table: str) -> None:
     """Close a walk that reached its last page: move the cursor, note a complete listing."""
     if walk.lists_everything:
         run.listed_everything(table, walk.log.listed_ids)
-    if walk.persistent and walk.has_cursor:
-        state["cursor"] = _next_cursor(state.get("cursor"), walk.position).isoformat()
     if walk.persistent:
+        if walk.has_cursor:
+            state["cursor"] = _next_cursor(state.get("cursor"), walk.position).isoformat()
         del state["walk"]
     run.finish(table)
 

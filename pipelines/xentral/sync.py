@@ -181,9 +181,7 @@ def _dlt_step(consequence: str, step: Callable[[], T]) -> T:
 
 
 def _destination_problem(failure: PipelineStepFailed) -> str:
-    root: BaseException = failure
-    while root.__cause__ is not None or root.__context__ is not None:
-        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+    *_, root = _causes(failure)
     reason = str(root).strip().splitlines()[0] if str(root).strip() else type(root).__name__
     if "Could not set lock" in reason or "Conflicting lock" in reason:
         holder = re.search(r"\(PID (\d+)\)", str(failure))
@@ -215,12 +213,15 @@ def _extract(
 
 def _xentral_cause(error: BaseException) -> XentralError | None:
     """The Xentral error behind dlt's wrapping, if there is one."""
+    return next((cause for cause in _causes(error) if isinstance(cause, XentralError)), None)
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, then what caused it, down to the root."""
     current: BaseException | None = error
     while current is not None:
-        if isinstance(current, XentralError):
-            return current
+        yield current
         current = current.__cause__ or current.__context__
-    return None
 
 
 def flag_vanished(pipeline: dlt.Pipeline, listings: dict[str, set[str]], at: datetime) -> dict[str, int]:
