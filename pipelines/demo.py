@@ -1,7 +1,7 @@
 """`xentral-sync demo`: the whole product on the embedded emulator, in under a minute.
 
 Starts a seeded emulator, syncs everything, changes a few things in the emulated Xentral,
-syncs again (only the changes cost requests), builds the SQL models and shows a summary.
+syncs again (only the changes cost requests), builds the SQL models and prints the report.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import argparse
 import shutil
 from pathlib import Path
 
-import duckdb
-
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
+from pipelines.report import ReportFilter, print_report
 from pipelines.runner import build_and_test_models, sync_with_progress
 from pipelines.summary import print_section
 from pipelines.xentral.config import SyncConfig
@@ -20,6 +19,7 @@ from pipelines.xentral.extract import SyncOptions
 
 DEMO_RATE_WINDOW_SECONDS = 1.0
 """The demo emulator allows 100 requests a second (Xentral: a minute) so it finishes quickly."""
+DEMO_REPORT_TOP = 5
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +48,8 @@ def demo_command(args: argparse.Namespace) -> int:
         sync_with_progress(config, SyncOptions())
     print_section("SQL models")
     build_and_test_models(config.duckdb_path)
-    _show_top_customers(config.duckdb_path)
+    print_section(f"xentral-sync report --status created,released --top {DEMO_REPORT_TOP}")
+    print_report(config.duckdb_path, ReportFilter(statuses=("created", "released"), top=DEMO_REPORT_TOP))
     print_section(f"Done. Open the data read-only with:  duckdb -readonly {config.duckdb_path}")
     return 0
 
@@ -81,14 +82,3 @@ def _change_the_world(emulator: RunningEmulator) -> str:
     world.update_product(world.product_ids()[0], name="Bürostuhl Ergonomic Plus (neu)")
     world.update_customer(world.customer_ids()[0], name="Müller & Söhne GmbH")
     return "3 updated orders, 1 cancellation, 2 new orders, 1 product and 1 customer changed"
-
-
-def _show_top_customers(duckdb_path: Path) -> None:
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        rows = connection.execute(
-            "SELECT customer_name, lifetime_orders, lifetime_net_revenue_eur "
-            "FROM analytics.customer_order_summary ORDER BY lifetime_net_revenue_eur DESC NULLS LAST LIMIT 5"
-        ).fetchall()
-    print("Top customers by net revenue (EUR orders):")
-    for name, orders, revenue in rows:
-        print(f"  {name:<40} {orders:>4} orders {revenue:>12,.2f} EUR")

@@ -44,8 +44,20 @@ def print_models(report: BuildReport, failures: Sequence[DataTestFailure]) -> No
     print(f"Built {len(report.built)} SQL models in schema analytics: {', '.join(report.built)}")
     for model, table in report.skipped.items():
         print(f"  skipped {model}: needs {table}, which has not been synced yet")
+    errors = len([failure for failure in failures if not failure.is_warning])
+    print(f"Data tests: {errors} failed, {len(failures) - errors} warning(s)" if failures else "Data tests: all passed")
     for failure in failures:
-        print(f"  data test {failure.name} FAILED: {failure.failing_rows} row(s)")
+        print(format_data_test_failure(failure))
+
+
+def format_data_test_failure(failure: DataTestFailure) -> str:
+    """The test, the models it checks, and its first offending rows as `column=value` lines."""
+    verdict = "WARNING" if failure.is_warning else "FAILED"
+    lines = [f"  data test {failure.name} {verdict} on {', '.join(failure.models)}: "
+             f"{failure.failing_rows} offending row(s), first {len(failure.sample)}:"]
+    for row in failure.sample:
+        lines.append("    " + ", ".join(f"{column}={value}" for column, value in zip(failure.columns, row)))
+    return "\n".join(lines)
 
 
 def _fetched(fetched: dict[str, int], table: str) -> str:

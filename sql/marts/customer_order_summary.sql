@@ -1,38 +1,63 @@
--- One row per customer: lifetime orders, first and last order, lifetime revenue, new or returning.
--- Canceled orders do not count. Revenue is summed per currency; the EUR columns are the headline.
-with orders as (
-    select * from analytics.fct_orders where not is_canceled
-),
-
-per_customer as (
+-- One row per customer and currency they ordered in (one row with currency NULL for a
+-- customer without orders). Canceled orders count in canceled_orders only, never in revenue.
+-- Customers deleted in Xentral stay when they have orders, flagged by is_vanished.
+with per_currency as (
     select
         customer_id,
-        count(*)                                                    as lifetime_orders,
-        min(order_date)                                             as first_order_date,
-        max(order_date)                                             as last_order_date,
-        sum(net_amount) filter (where currency = 'EUR')             as lifetime_net_revenue_eur,
-        sum(gross_amount) filter (where currency = 'EUR')           as lifetime_gross_revenue_eur,
-        count(*) filter (where currency <> 'EUR')                   as orders_in_other_currencies
-    from orders
-    group by customer_id
+        currency,
+        count(*) filter (where not is_canceled)                 as orders,
+        coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
+        coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue,
+        min(order_date) filter (where not is_canceled)          as first_order_date,
+        max(order_date) filter (where not is_canceled)          as last_order_date,
+        count(*) filter (where status = 'created')              as created_orders,
+        count(*) filter (where status = 'released')             as released_orders,
+        count(*) filter (where status = 'completed')            as completed_orders,
+        count(*) filter (where status = 'canceled')             as canceled_orders,
+        count(*) filter (where status = 'unknown')              as unknown_orders
+    from analytics.fct_orders
+    group by customer_id, currency
+),
+
+customers as (
+    select customer_id, customer_number, customer_name, customer_type, is_vanished
+    from analytics.stg_xentral__customers
+),
+
+-- Customers whose orders point nowhere (not synced) still get their revenue shown.
+all_customers as (
+    select customer_id, customer_number, customer_name, customer_type, is_vanished from customers
+    union all
+    select distinct per_currency.customer_id, null, null, null, false
+    from per_currency
+    where not exists (select 1 from customers where customers.customer_id = per_currency.customer_id)
 )
 
 select
-    customers.customer_id,
-    customers.customer_number,
-    customers.customer_name,
-    customers.customer_type,
-    coalesce(per_customer.lifetime_orders, 0)                       as lifetime_orders,
-    per_customer.first_order_date,
-    per_customer.last_order_date,
-    coalesce(per_customer.lifetime_net_revenue_eur, 0)              as lifetime_net_revenue_eur,
-    coalesce(per_customer.lifetime_gross_revenue_eur, 0)            as lifetime_gross_revenue_eur,
-    coalesce(per_customer.orders_in_other_currencies, 0)            as orders_in_other_currencies,
-    case
-        when coalesce(per_customer.lifetime_orders, 0) = 0 then 'no orders'
-        when per_customer.lifetime_orders = 1 then 'new'
-        else 'returning'
-    end                                                             as customer_status
-from analytics.stg_xentral__customers as customers
-left join per_customer on per_customer.customer_id = customers.customer_id
-where not customers.is_vanished
+    all_customers.customer_id,
+    all_customers.customer_number,
+    all_customers.customer_name,
+    all_customers.customer_type,
+    all_customers.is_vanished,
+    per_currency.currency,
+    coalesce(per_currency.orders, 0)                    as orders,
+    coalesce(per_currency.net_revenue, 0)               as net_revenue,
+    coalesce(per_currency.gross_revenue, 0)             as gross_revenue,
+    cast(per_currency.net_revenue / nullif(per_currency.orders, 0) as decimal(18, 2)) as average_order_value,
+    per_currency.first_order_date,
+    per_currency.last_order_date,
+    current_date - per_currency.last_order_date         as days_since_last_order,
+    cast(per_currency.net_revenue
+        / nullif(sum(per_currency.net_revenue) over (partition by per_currency.currency), 0)
+        as decimal(9, 6))                               as revenue_share,
+    case when per_currency.currency is not null then
+        rank() over (partition by per_currency.currency order by per_currency.net_revenue desc)
+    end                                                 as revenue_rank,
+    coalesce(per_currency.created_orders, 0)            as created_orders,
+    coalesce(per_currency.released_orders, 0)           as released_orders,
+    coalesce(per_currency.completed_orders, 0)          as completed_orders,
+    coalesce(per_currency.canceled_orders, 0)           as canceled_orders,
+    coalesce(per_currency.unknown_orders, 0)            as unknown_orders
+from all_customers
+left join per_currency on per_currency.customer_id = all_customers.customer_id
+where per_currency.customer_id is not null or not all_customers.is_vanished

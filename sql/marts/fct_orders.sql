@@ -1,4 +1,6 @@
--- One row per order that still exists in Xentral, with its positions summed up and a value band.
+-- One row per order that still exists in Xentral (vanished orders are left out), with its
+-- positions summed up, its value band and its place in the customer's order history.
+-- Canceled orders stay, flagged; they get no order sequence number.
 with positions as (
     select
         order_id,
@@ -7,31 +9,51 @@ with positions as (
         sum(net_amount) as positions_net_amount
     from analytics.stg_xentral__sales_order_positions
     group by order_id
+),
+
+orders as (
+    select
+        orders.*,
+        orders.status = 'canceled' as is_canceled
+    from analytics.stg_xentral__sales_orders as orders
+    where not orders.is_vanished
+),
+
+sequenced as (
+    select
+        order_id,
+        row_number() over (
+            partition by customer_id order by order_date, created_at_utc, order_id
+        ) as customer_order_sequence
+    from orders
+    where not is_canceled
 )
 
 select
     orders.order_id,
     orders.document_number,
     orders.order_date,
+    cast(date_trunc('month', orders.order_date) as date) as order_month,
     orders.status,
-    orders.status = 'canceled'                      as is_canceled,
+    orders.is_canceled,
     orders.customer_id,
+    orders.customer_number,
     orders.currency,
     orders.net_amount,
     orders.gross_amount,
-    orders.gross_amount - orders.net_amount         as tax_amount,
-    coalesce(positions.position_count, 0)           as position_count,
-    coalesce(positions.items_quantity, 0)           as items_quantity,
-    coalesce(positions.positions_net_amount, 0)     as positions_net_amount,
-    case
-        when orders.net_amount < 100 then '1: under 100'
-        when orders.net_amount < 500 then '2: 100 to 500'
-        when orders.net_amount < 1000 then '3: 500 to 1,000'
-        when orders.net_amount < 5000 then '4: 1,000 to 5,000'
-        else '5: 5,000 and more'
-    end                                             as value_band,
-    orders.created_at,
-    orders.updated_at
-from analytics.stg_xentral__sales_orders as orders
+    orders.gross_amount - orders.net_amount             as tax_amount,
+    coalesce(positions.position_count, 0)               as position_count,
+    coalesce(positions.items_quantity, 0)               as items_quantity,
+    coalesce(positions.positions_net_amount, 0)         as positions_net_amount,
+    sequenced.customer_order_sequence,
+    coalesce(sequenced.customer_order_sequence = 1, false) as is_first_order,
+    bands.value_band_order,
+    bands.value_band,
+    orders.created_at_utc,
+    orders.updated_at_utc
+from orders
 left join positions on positions.order_id = orders.order_id
-where not orders.is_vanished
+left join sequenced on sequenced.order_id = orders.order_id
+left join analytics.value_bands as bands
+    on (bands.lower_bound is null or orders.net_amount >= bands.lower_bound)
+    and (bands.upper_bound is null or orders.net_amount < bands.upper_bound)

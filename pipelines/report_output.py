@@ -1,0 +1,106 @@
+"""Writing a report: an aligned table for people, CSV and JSON for scripts (nothing else on stdout)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from pipelines.report import Report
+
+FORMATS = ("table", "csv", "json")
+TABLE_HIDDEN_COLUMNS = {"customer_id", "product_id", "value_band_order"}
+"""Keys for scripts that the table for people leaves out (numbers and names say it)."""
+
+
+def write_report(report: Report, output_format: str, stream: TextIO) -> None:
+    writers = {"table": _write_table, "csv": _write_csv, "json": _write_json}
+    writers[output_format](report, stream)
+
+
+def _write_csv(report: Report, stream: TextIO) -> None:
+    """Exact values: decimals as written in DuckDB, dates ISO, empty for NULL."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(report.columns)
+    for row in report.rows:
+        writer.writerow(["" if row[column] is None else _plain(row[column]) for column in report.columns])
+
+
+def _write_json(report: Report, stream: TextIO) -> None:
+    """Decimals as strings (exact), dates ISO; totals per currency cover the whole filter."""
+    document = {
+        "by": report.filter.by,
+        "statuses": list(report.filter.statuses) if report.filter.statuses else None,
+        "since": report.filter.since.isoformat() if report.filter.since else None,
+        "top": report.filter.top,
+        "rows": [{column: row[column] for column in report.columns} for row in report.rows],
+        "totals": report.totals,
+    }
+    json.dump(document, stream, default=_plain, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _write_table(report: Report, stream: TextIO) -> None:
+    stream.write(_title(report) + "\n")
+    if not report.rows:
+        stream.write("No orders match.\n")
+        return
+    columns = [column for column in report.columns if column not in TABLE_HIDDEN_COLUMNS]
+    headers = [column.replace("_", " ") for column in columns]
+    cells = [[_human(column, row[column]) for column in columns] for row in report.rows]
+    widths = [max(len(text) for text in [header, *column]) for header, column in zip(headers, zip(*cells))]
+    numeric = [any(isinstance(row[column], (int, Decimal)) for row in report.rows) for column in columns]
+    stream.write(_line(headers, widths, numeric) + "\n")
+    for line in cells:
+        stream.write(_line(line, widths, numeric) + "\n")
+    stream.write("Totals per currency (all orders of the filter; currencies are never added together):\n")
+    for total in report.totals:
+        stream.write(
+            f"  {total['currency']}  orders {total['orders']}  net revenue {_money(total['net_revenue'])}  "
+            f"gross revenue {_money(total['gross_revenue'])}  canceled orders {total['canceled_orders']} (no revenue)\n"
+        )
+
+
+def _title(report: Report) -> str:
+    parts = [f"Orders by {report.filter.by}"]
+    parts.append("status " + ", ".join(report.filter.statuses) if report.filter.statuses else "every status")
+    if report.filter.since:
+        parts.append(f"dated on or after {report.filter.since.isoformat()}")
+    if report.filter.top:
+        parts.append(f"top {report.filter.top} by net revenue per currency")
+    return "; ".join(parts)
+
+
+def _line(texts: list[str], widths: list[int], numeric: list[bool]) -> str:
+    return "  ".join(text.rjust(width) if right else text.ljust(width)
+                     for text, width, right in zip(texts, widths, numeric)).rstrip()
+
+
+def _human(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if column == "revenue_share":
+        return f"{value * 100:.1f} %"
+    if column == "quantity":
+        return f"{value.normalize():,f}"
+    if isinstance(value, Decimal):
+        return _money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _money(value: Decimal) -> str:
+    """Money for people: thousands separators, two decimals (the currency is in its own column)."""
+    return f"{value:,.2f}"

@@ -1,3 +1,0 @@
--- An order's net amount is the sum of its positions' net amounts (to the cent).
-select order_id, net_amount, positions_net_amount from analytics.fct_orders
-where position_count > 0 and abs(net_amount - positions_net_amount) > 0.01
