@@ -18,16 +18,51 @@ LOG_WAITS_FROM_SECONDS = 1.0
 """Pacing makes many tiny waits; only the long ones get a line (all are in the summary)."""
 
 
-class ProgressReporter:
-    """Receives the run's counters and rate-limit waits; shows them as they come."""
+class LiveLine:
+    """A status line redrawn at a terminal, log lines under cron; subclasses say what the line holds.
+
+    Rate-limit waits are counted for the line; under cron only the long ones get a log line.
+    """
 
     def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
         self._stream = stream
         self._interactive = stream.isatty() if interactive is None else interactive
-        self._resources: dict[str, ResourceProgress] = {}
-        self._logged_pages: dict[str, int] = {}
         self._waits = 0
         self._waited = 0.0
+        self._drawn = False
+
+    def on_wait(self, seconds: float, reason: str) -> None:
+        self._waits += 1
+        self._waited += seconds
+        if self._interactive:
+            self._redraw()
+        elif seconds >= LOG_WAITS_FROM_SECONDS:
+            log.info("waiting %.1f s for the rate limit (%s)", seconds, reason)
+
+    def close(self) -> None:
+        if self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()
+
+    def _line(self) -> str:
+        raise NotImplementedError
+
+    def _waits_text(self) -> str:
+        return f" | limit waits {self._waits} ({self._waited:.1f} s)" if self._waits else ""
+
+    def _redraw(self) -> None:
+        self._drawn = True
+        self._stream.write("\r\033[K" + self._line())
+        self._stream.flush()
+
+
+class ProgressReporter(LiveLine):
+    """Receives the sync's counters and rate-limit waits; shows them as they come."""
+
+    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
+        super().__init__(stream, interactive)
+        self._resources: dict[str, ResourceProgress] = {}
+        self._logged_pages: dict[str, int] = {}
         self._requests = 0
 
     def on_progress(self, resource: str, progress: ResourceProgress, requests: int) -> None:
@@ -39,19 +74,6 @@ class ProgressReporter:
             self._logged_pages[resource] = progress.pages
             self._log(resource, progress, requests)
 
-    def on_wait(self, seconds: float, reason: str) -> None:
-        self._waits += 1
-        self._waited += seconds
-        if self._interactive:
-            self._redraw()
-        elif seconds >= LOG_WAITS_FROM_SECONDS:
-            log.info("waiting %.1f s for the rate limit (%s)", seconds, reason)
-
-    def close(self) -> None:
-        if self._interactive and self._resources:
-            self._stream.write("\n")
-            self._stream.flush()
-
     def _log(self, resource: str, progress: ResourceProgress, requests: int) -> None:
         state = "done" if progress.done else "running"
         log.info(
@@ -59,11 +81,9 @@ class ProgressReporter:
             resource, state, progress.pages, progress.rows, progress.details, requests,
         )
 
-    def _redraw(self) -> None:
+    def _line(self) -> str:
         parts = [
             f"{name} {p.pages}p {p.rows}r {p.details}d{' ✓' if p.done else ''}"
             for name, p in self._resources.items()
         ]
-        waits = f" | limit waits {self._waits} ({self._waited:.1f} s)" if self._waits else ""
-        self._stream.write("\r\033[K" + " | ".join(parts) + f" | {self._requests} requests" + waits)
-        self._stream.flush()
+        return " | ".join(parts) + f" | {self._requests} requests" + self._waits_text()

@@ -41,7 +41,7 @@ class Table:
         self._cols: dict[str, np.ndarray] = {}
         for name, values in data.items():
             self._cols[name] = self._array(name, values)
-        self._cols["alive"] = np.ones(self.n, dtype=bool)
+        self._cols["alive"] = np.ones(len(self._cols["id"]), dtype=bool)
         self.version = 0
         self.ids_sorted = bool(np.all(ids[1:] > ids[:-1])) if self.n > 1 else True
         self._id_index: tuple[np.ndarray, np.ndarray] | None = None
@@ -53,7 +53,8 @@ class Table:
             values = [folded[v] if v in folded else folded.setdefault(v, fold(v)) for v in values]
         elif not isinstance(values, np.ndarray):
             values = [_NULL[kind] if v is None else v for v in values]
-        arr = np.empty(max(self.n, 16), dtype=_DTYPES[kind])
+        capacity = len(self._cols["id"]) if "id" in self._cols else 0  # a lazy column joins grown ones
+        arr = np.empty(max(self.n, 16, capacity), dtype=_DTYPES[kind])
         arr[: self.n] = np.asarray(values, dtype=_DTYPES[kind]) if kind != STR else values
         return arr
 

@@ -87,28 +87,37 @@ class ImportOutcomeUnknown(XentralError):
 
 def summarize_problem(problem: dict[str, Any]) -> str:
     """One line from a problem document: its title plus every field message, ``field.path: message``."""
-    details = [*_flatten_messages(problem.get("violations")), *_flatten_messages(problem.get("messages"))]
-    for item in problem.get("items") or []:
-        if isinstance(item, dict):
-            details.extend(f"item {item.get('id')}: {text}" for text in _flatten_messages(item.get("messages")))
+    details = [f"{path}: {message}" if path else message for path, message in field_messages(problem)]
     title = str(problem.get("title") or "request rejected")
     return f"{title} ({'; '.join(details)})" if details else title
 
 
-def _flatten_messages(node: Any, prefix: str = "") -> list[str]:
+def field_messages(problem: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every message of a problem document with the payload path it points at (``positions.0.quantity``)."""
+    messages = [*_flatten_messages(problem.get("violations")), *_flatten_messages(problem.get("messages"))]
+    for item in problem.get("items") or []:
+        if isinstance(item, dict):
+            messages.extend(
+                (f"item {item.get('id')}" + (f".{path}" if path else ""), text)
+                for path, text in _flatten_messages(item.get("messages"))
+            )
+    return messages
+
+
+def _flatten_messages(node: Any, prefix: str = "") -> list[tuple[str, str]]:
     """Walk a violations tree (dicts and lists mirroring the payload) down to its message strings."""
     if isinstance(node, str):
-        return [f"{prefix}: {node}" if prefix else node]
+        return [(prefix, node)]
     children: list[tuple[Any, Any]]
     if isinstance(node, dict):
         children = list(node.items())
     elif isinstance(node, list):
         if all(isinstance(child, str) for child in node):
-            return [f"{prefix}: {child}" if prefix else child for child in node]
+            return [(prefix, child) for child in node]
         children = list(enumerate(node))
     else:
         return []
-    messages: list[str] = []
+    messages: list[tuple[str, str]] = []
     for key, child in children:
         messages.extend(_flatten_messages(child, f"{prefix}.{key}" if prefix else str(key)))
     return messages

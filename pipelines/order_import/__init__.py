@@ -1,0 +1,60 @@
+"""Creating sales orders in Xentral from drafts, each at most once: spreadsheets and the command line.
+
+The path, one module per step: ``read`` (a CSV or XLSX file into rows) ► ``parse`` (rows into
+drafts) ► ``validate`` (checks that need no request) ► ``resolve`` (numbers and names to ids, batched)
+► plan (which keys Xentral already has, batched with ``in``) ► ``send`` (one POST per order, never
+resent blindly) ► ``results`` (the results file). ``ledger`` keeps each order's state in the DuckDB file.
+
+For one order built elsewhere (``xentral-sync orders create``)::
+
+    from decimal import Decimal
+    from pipelines.order_import import OrderDraft, PositionDraft, Ref, import_orders, resolve_import_defaults
+
+    draft = OrderDraft(key="PHONE-2026-0042", customer=Ref("10001"),
+                       positions=(PositionDraft(Ref("AR-10002"), Decimal("2")),))
+    report = import_orders([draft], client, config.duckdb_path, defaults=resolve_import_defaults(),
+                           dry_run=False, auto_shipping=False)
+    outcome = report.outcomes[0]   # .key .outcome .xentral_id .rows .problems (.row .column .value .reason)
+
+``client`` is the one ``XentralClient`` (``pipelines.xentral.connect.client_for(config)``); the
+ledger lives in the DuckDB file at ``ledger_path``. Optional keywords: ``source`` (recorded in the
+ledger, e.g. the file name), ``on_outcome(outcome, settled, total)`` for progress, ``policy``
+(``SendPolicy``: attempts and the wait before a look-up). ``report.ok`` is False when any order
+was rejected or failed.
+
+``import_orders`` raises only what ends a run before any order is sent (authentication, an
+unreachable host while resolving references); once sending has begun, such errors turn the unsent
+orders into ``Outcome.FAILED`` with the reason, and a rerun finishes them.
+"""
+
+from pipelines.order_import.model import (
+    Address,
+    ImportReport,
+    OrderDraft,
+    OrderOutcome,
+    Outcome,
+    PositionDraft,
+    Problem,
+    Ref,
+    RefKind,
+)
+from pipelines.order_import.run import OutcomeListener, import_orders
+from pipelines.order_import.send import SendPolicy
+from pipelines.xentral.config import ImportDefaults, resolve_import_defaults
+
+__all__ = [
+    "Address",
+    "ImportDefaults",
+    "ImportReport",
+    "OrderDraft",
+    "OrderOutcome",
+    "Outcome",
+    "OutcomeListener",
+    "PositionDraft",
+    "Problem",
+    "Ref",
+    "RefKind",
+    "SendPolicy",
+    "import_orders",
+    "resolve_import_defaults",
+]

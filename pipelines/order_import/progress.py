@@ -1,0 +1,43 @@
+"""Progress of an import: a line redrawn at a terminal, a log line every so many orders under cron.
+
+The same line as the sync's (``pipelines.progress.LiveLine``), holding orders instead of pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from typing import TextIO
+
+from pipelines.order_import.model import OrderOutcome, Outcome
+from pipelines.progress import LiveLine
+
+log = logging.getLogger("pipelines.order_import")
+
+LOG_EVERY_ORDERS = 50
+
+
+class ImportProgress(LiveLine):
+    """Receives each settled order and each rate-limit wait; shows them as they come."""
+
+    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
+        super().__init__(stream, interactive)
+        self._counts: Counter[Outcome] = Counter()
+        self._done = 0
+        self._total = 0
+
+    def on_outcome(self, outcome: OrderOutcome, done: int, total: int) -> None:
+        self._counts[outcome.outcome] += 1
+        self._done, self._total = done, total
+        if self._interactive:
+            self._redraw()
+        elif done == total or done % LOG_EVERY_ORDERS == 0:
+            log.info("import: %s", self._line())
+
+    def _line(self) -> str:
+        width = 20
+        filled = width * self._done // self._total if self._total else width
+        counts = ", ".join(f"{count} {outcome.value}" for outcome, count in self._counts.items())
+        bar = f"[{'#' * filled}{'.' * (width - filled)}]"
+        return f"{bar} {self._done}/{self._total} orders ({counts})" + self._waits_text()

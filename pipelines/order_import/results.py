@@ -1,0 +1,41 @@
+"""The results file: one row per input order, safe to open in a spreadsheet program.
+
+A value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a
+formula by Excel or LibreOffice; it gets a leading ``'`` so it shows as text. Written as UTF-8 with a
+BOM (Excel reads it as UTF-8 then) and with the input CSV's delimiter, so a German Excel that gave us
+a semicolon file opens the results in columns too.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from pipelines.order_import.model import ImportReport, OrderOutcome
+
+HEADER = ("key", "outcome", "xentral_id", "rows", "error")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_results(path: Path, report: ImportReport, delimiter: str = ",") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(HEADER)
+        writer.writerows([neutralised(value) for value in _row(outcome)] for outcome in report.outcomes)
+
+
+def neutralised(value: str) -> str:
+    """The value, made unable to run as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def rows_text(rows: tuple[int, ...]) -> str:
+    """``2-4`` for consecutive rows, ``2,5,7`` otherwise."""
+    if rows and list(rows) == list(range(rows[0], rows[0] + len(rows))) and len(rows) > 1:
+        return f"{rows[0]}-{rows[-1]}"
+    return ",".join(map(str, rows))
+
+
+def _row(outcome: OrderOutcome) -> tuple[str, ...]:
+    return (outcome.key, outcome.outcome.value, outcome.xentral_id or "", rows_text(outcome.rows), outcome.error)

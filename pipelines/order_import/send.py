@@ -1,0 +1,144 @@
+"""Sending one order at most once.
+
+The import has no idempotency key, so the POST is never resent blindly: after an answer that
+leaves the outcome open (timeout, dropped connection, 5xx) the key is looked up first, and the
+order is sent again only when Xentral does not list it. A 409 (Xentral refusing a repeated
+external order number) is looked up too: the order exists, so it is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.order_import import columns
+from pipelines.order_import.lookup import find_existing_orders
+from pipelines.order_import.model import OrderDraft, Outcome, Problem
+from pipelines.xentral.client import XentralClient
+from pipelines.xentral.errors import (
+    ConflictError,
+    ImportOutcomeUnknown,
+    ValidationFailedError,
+    field_messages,
+)
+
+log = logging.getLogger("pipelines.order_import.send")
+
+_COLUMN_OF_FIELD = (
+    ("externalOrderNumber", columns.ORDER_KEY),
+    ("date", columns.ORDER_DATE),
+    ("customer", columns.CUSTOMER),
+    ("project", columns.PROJECT),
+    ("financials.paymentMethod", columns.PAYMENT_METHOD),
+    ("financials.currency", columns.CURRENCY),
+    ("financials.billingAddress", "billing_address"),
+    ("delivery.shippingMethod", columns.SHIPPING_METHOD),
+    ("delivery.shippingAddress", "shipping_address"),
+    ("comment", columns.COMMENT),
+)
+_COLUMN_OF_POSITION_FIELD = {
+    "product": columns.PRODUCT,
+    "quantity": columns.QUANTITY,
+    "price": columns.UNIT_PRICE,
+    "discount": columns.DISCOUNT,
+}
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    """How often an order whose outcome stayed open is tried, and how long Xentral is given to
+    finish a request we stopped waiting for before its key is looked up."""
+
+    max_attempts: int = 3
+    recheck_delay_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    xentral_id: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def send_order(
+    client: XentralClient,
+    draft: OrderDraft,
+    payload: dict[str, Any],
+    policy: SendPolicy,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendResult:
+    """POST the order; look the key up before any second attempt. Raises only errors that end the run
+    (authentication, permission, an unreachable host, an exhausted budget): the order was not created."""
+    key, row = draft.key, draft.first_row
+    last_failure = ""
+    for attempt in range(1, policy.max_attempts + 1):
+        try:
+            created = client.create_sales_order(payload)
+        except ValidationFailedError as error:
+            return SendResult(Outcome.REJECTED, problems=violation_problems(error, draft, payload))
+        except ConflictError as error:
+            return _after_conflict(client, key, row, str(error))
+        except ImportOutcomeUnknown as error:
+            last_failure = str(error)
+            log.warning("order %s: %s (attempt %d of %d)", key, error, attempt, policy.max_attempts)
+            sleep(policy.recheck_delay_seconds)
+            existing = find_existing_orders(client, [key]).get(key.casefold())
+            if existing is not None:
+                log.info("order %s was created after all (id %s)", key, existing)
+                return SendResult(Outcome.CREATED, existing)
+            continue
+        order_id = created.order_id or find_existing_orders(client, [key]).get(key.casefold())
+        return SendResult(Outcome.CREATED, order_id)
+    reason = f"no clear answer after {policy.max_attempts} attempts and Xentral does not list it: {last_failure}"
+    return SendResult(Outcome.FAILED, problems=(Problem(row, "order_key", key, reason),))
+
+
+def _after_conflict(client: XentralClient, key: str, row: int | None, message: str) -> SendResult:
+    existing = find_existing_orders(client, [key]).get(key.casefold())
+    if existing is not None:
+        return SendResult(Outcome.SKIPPED, existing)
+    return SendResult(Outcome.REJECTED, problems=(Problem(row, "order_key", key, message),))
+
+
+def violation_problems(error: ValidationFailedError, draft: OrderDraft, payload: dict[str, Any]) -> tuple[Problem, ...]:
+    """Xentral's violations, one problem each, at the row and column the bad field came from.
+
+    ``positions.1.quantity`` points at the second position's row and its quantity column; the value
+    is what was sent there.
+    """
+    problems = [
+        Problem(_row_of(path, draft), _column_of(path), _sent_value(payload, path), f"Xentral: {message}")
+        for path, message in field_messages(error.problem)
+    ]
+    return tuple(problems) or (Problem(draft.first_row, "order", "", f"Xentral rejected it: {error}"),)
+
+
+def _row_of(path: str, draft: OrderDraft) -> int | None:
+    parts = path.split(".")
+    if parts[0] == "positions" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(draft.positions):
+        return draft.positions[int(parts[1])].row
+    return draft.first_row
+
+
+def _column_of(path: str) -> str:
+    parts = path.split(".")
+    if parts[0] == "positions" and len(parts) > 2:
+        return _COLUMN_OF_POSITION_FIELD.get(parts[2], path)
+    matches = (column for prefix, column in _COLUMN_OF_FIELD if path == prefix or path.startswith(prefix + "."))
+    return next(matches, path)
+
+
+def _sent_value(payload: Any, path: str) -> str:
+    """The value sent at ``path`` (``""`` if the path names nothing that was sent, or an object)."""
+    node = payload
+    for part in path.split(".") if path else []:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return ""
+    return "" if isinstance(node, (dict, list)) else str(node)

@@ -1,0 +1,36 @@
+"""The import's progress line: a bar at a terminal, a log line every so many orders under cron."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from pipelines.order_import.model import OrderOutcome, Outcome
+from pipelines.order_import.progress import LOG_EVERY_ORDERS, ImportProgress
+
+
+def test_the_terminal_line_shows_the_bar_the_outcomes_and_the_waits() -> None:
+    screen = io.StringIO()
+    progress = ImportProgress(screen, interactive=True)
+    progress.on_outcome(OrderOutcome("A", Outcome.CREATED), 1, 4)
+    progress.on_outcome(OrderOutcome("B", Outcome.SKIPPED), 2, 4)
+    progress.on_wait(2.5, "limit")
+    progress.close()
+    last = screen.getvalue().split("\r\033[K")[-1]
+    assert last.startswith("[##########..........] 2/4 orders (1 created, 1 skipped: already in Xentral)")
+    assert "limit waits 1 (2.5 s)" in last and last.endswith("\n")
+
+
+def test_under_cron_it_logs_every_so_many_orders_and_the_last(caplog: pytest.LogCaptureFixture) -> None:
+    screen = io.StringIO()
+    progress = ImportProgress(screen, interactive=False)
+    total = LOG_EVERY_ORDERS + 3
+    with caplog.at_level(logging.INFO, logger="pipelines.order_import"):
+        for done in range(1, total + 1):
+            progress.on_outcome(OrderOutcome(str(done), Outcome.CREATED), done, total)
+    progress.close()
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 2 and lines[-1].startswith("import: [####################]")
+    assert screen.getvalue() == ""
