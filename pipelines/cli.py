@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pipelines.arguments import comma_list, positive_int
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
+from pipelines.lookups import add_lookup_parsers
 from pipelines.models import DEFAULT_MODELS_DIR, ModelError
+from pipelines.order_import.command import add_import_parser
+from pipelines.report import add_report_parser
 from pipelines.runner import build_and_test_models, sync_with_progress
 from pipelines.xentral.config import resolve_sync_config
 from pipelines.xentral.errors import (
@@ -96,27 +100,30 @@ def _parser() -> argparse.ArgumentParser:
     _add_sync_parser(commands)
     add_emulator_parser(commands).set_defaults(handler=run_emulator_command)
     _add_demo_parser(commands)
+    add_lookup_parsers(commands)
+    add_import_parser(commands)
     models = commands.add_parser("models", help="build the SQL models in sql/ and run their data tests")
     models.add_argument("--duckdb", default="xentral.duckdb", help="DuckDB file (default: %(default)s)")
     models.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="folder of .sql models")
     models.set_defaults(handler=models_command)
+    add_report_parser(commands)
     return parser
 
 
 def _add_sync_parser(commands: Any) -> None:
     sync = commands.add_parser("sync", help="sync sales orders, products and customers into DuckDB")
     sync.add_argument("--instance", help="Xentral host, e.g. mycompany.xentral.biz (or XENTRAL_INSTANCE_HOST)")
-    sync.add_argument("--resources", type=_resource_list, default=list(RESOURCE_NAMES),
+    sync.add_argument("--resources", type=comma_list(RESOURCE_NAMES, "resource(s)"), default=list(RESOURCE_NAMES),
                       help="comma-separated subset of " + ",".join(RESOURCE_NAMES))
     sync.add_argument("--full-refresh", action="store_true", help="drop the synced tables and cursors, take everything")
     sync.add_argument("--since", type=_cli_time, help="backfill rows updated at or after TS; the nightly cursor stays")
     sync.add_argument("--until", type=_cli_time, help="backfill rows updated at or before TS")
-    sync.add_argument("--max-requests", type=_positive_int,
+    sync.add_argument("--max-requests", type=positive_int,
                       help="stop cleanly after N requests; the next run continues")
     sync.add_argument("--time-budget", type=float, metavar="MINUTES", help="stop cleanly after this many minutes")
     sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
     sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
-    sync.add_argument("--rate-limit", type=_positive_int, help="requests per window (default: 100)")
+    sync.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
     sync.add_argument("--rate-window", type=float, help="rate limit window in seconds (default: 60)")
     sync.add_argument("--rate-headroom", type=float, help="share of the limit left unused (default: 0.1)")
     sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
@@ -128,17 +135,6 @@ def _add_demo_parser(commands: Any) -> None:
     add_demo_arguments(demo)
     demo.set_defaults(handler=demo_command)
 
-
-def _resource_list(value: str) -> list[str]:
-    names = [name.strip() for name in value.split(",") if name.strip()]
-    unknown = sorted(set(names) - set(RESOURCE_NAMES))
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown resource(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(RESOURCE_NAMES)}"
-        )
-    return names
-
-
 def _cli_time(value: str) -> datetime:
     """An ISO timestamp; without an offset it is Xentral's local time, a bare date its midnight."""
     try:
@@ -148,14 +144,6 @@ def _cli_time(value: str) -> datetime:
             f"{value!r} is not a date or timestamp like 2026-10-25T03:00:00+01:00"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Berlin"))
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
-    return number
-
 
 def _configure_logging(verbose: bool) -> None:
     """Plain log lines under cron; at a terminal the progress line speaks and logs only warn.
