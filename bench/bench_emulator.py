@@ -57,6 +57,41 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str, float
     raise RuntimeError("the emulator did not start")
 
 
+def stop_server(process: subprocess.Popen, session: requests.Session) -> None:
+    """Close our keep-alive connection, stop the emulator, and drain its output so it can exit."""
+    session.close()
+    process.send_signal(signal.SIGINT)
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+
+
+def measure(quick: bool = False, rounds: int = 3) -> dict[str, list[float]]:
+    """Median ms of a list page of 50 orders and of one order view, once per round."""
+    args = argparse.Namespace(orders=10_000 if quick else 100_000, products=500, customers=500, seed=42)
+    process, base, _ = start_server(args)
+    rng = random.Random(1)
+    count = 50 if quick else 200
+    figures: dict[str, list[float]] = {"list page of 50 orders": [], "single order view": []}
+    session = requests.Session()
+    try:
+        session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
+        pages = max(1, args.orders // 50)
+        ids = [o["id"] for o in session.get(f"{base}/api/v1/salesOrders", params={
+            "page[number]": rng.randint(1, pages), "page[size]": 50}).json()["data"]]
+        for _ in range(rounds):
+            figures["list page of 50 orders"].append(statistics.median(timings(
+                lambda: session.get(f"{base}/api/v1/salesOrders", params={
+                    "page[number]": rng.randint(1, pages), "page[size]": 50}), count)))
+            figures["single order view"].append(statistics.median(timings(
+                lambda: session.get(f"{base}/api/v1/salesOrders/{rng.choice(ids)}"), count)))
+    finally:
+        stop_server(process, session)
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000)
@@ -69,8 +104,8 @@ def main() -> int:
     load = os.getloadavg()
     process, base, startup = start_server(args)
     rng = random.Random(1)
+    session = requests.Session()
     try:
-        session = requests.Session()
         session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
         for _ in range(20):  # warm up the connection and the code paths
             session.get(f"{base}/api/v1/shippingMethods")
@@ -90,8 +125,7 @@ def main() -> int:
                                          args.requests),
         }
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
+        stop_server(process, session)
     baseline = statistics.median(results["baseline: shipping methods"])
     print(f"Emulator with {args.orders:,} orders, {args.products:,} products, {args.customers:,} customers; "
           f"load average before: {load[0]:.2f} on {os.cpu_count()} CPUs")

@@ -8,7 +8,8 @@ The host and the token have the names users know from the README (`XENTRAL_INSTA
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -33,6 +34,7 @@ TOKEN_ENV = "XENTRAL_API_TOKEN"
 SECTION = "sources.xentral"
 
 T = TypeVar("T")
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(K|M|G|T)i?B", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class SyncConfig:
     cursor_lag_seconds: int = DEFAULT_CURSOR_LAG_SECONDS
     customer_refresh_days: int = DEFAULT_CUSTOMER_REFRESH_DAYS
     product_full_listing_days: int = DEFAULT_PRODUCT_FULL_LISTING_DAYS
+    duckdb_memory_limit: str | None = None
 
     @property
     def cadence(self) -> Cadence:
@@ -94,18 +97,76 @@ def resolve_sync_config(flags: Mapping[str, Any], env: Mapping[str, str] | None 
         cursor_lag_seconds=_pick(flags, "cursor_lag_seconds", int, DEFAULT_CURSOR_LAG_SECONDS),
         customer_refresh_days=_pick(flags, "customer_refresh_days", int, DEFAULT_CUSTOMER_REFRESH_DAYS),
         product_full_listing_days=_pick(flags, "product_full_listing_days", int, DEFAULT_PRODUCT_FULL_LISTING_DAYS),
+        duckdb_memory_limit=_memory_size(_pick_optional(flags, "duckdb_memory_limit")),
     )
+
+
+@dataclass(frozen=True)
+class ImportDefaults:
+    """What an imported order gets where its row (or command line) leaves a field blank.
+
+    Project, payment and shipping method are names (``Onlineshop``, ``PayPal``) or ids, resolved
+    through their list endpoints; None means the order must name one itself. ``discount_mode`` says
+    how Xentral reads a position discount (unconfirmed): ``fraction`` sends 10 % as 0.1, ``percent`` as 10.
+    """
+
+    project: str | None = None
+    payment_method: str | None = None
+    shipping_method: str | None = None
+    currency: str = "EUR"
+    discount_mode: str = "fraction"
+
+
+DISCOUNT_MODES = ("fraction", "percent")
+
+
+def resolve_import_defaults(flags: Mapping[str, Any] | None = None) -> ImportDefaults:
+    """Import defaults from `flags` (None = not given) over `[sources.xentral]` in `.dlt/config.toml`."""
+    flags = flags or {}
+    defaults = ImportDefaults(
+        project=_pick_optional(flags, "default_project"),
+        payment_method=_pick_optional(flags, "default_payment_method"),
+        shipping_method=_pick_optional(flags, "default_shipping_method"),
+        currency=_pick(flags, "default_currency", str, "EUR").strip().upper(),
+        discount_mode=_pick(flags, "discount_mode", str, "fraction").strip().lower(),
+    )
+    if defaults.discount_mode not in DISCOUNT_MODES:
+        choices = ", ".join(DISCOUNT_MODES)
+        raise ConfigError(f"setting discount_mode = {defaults.discount_mode!r} must be one of {choices}")
+    return defaults
+
+
+def resolve_import_rate_headroom(flag: float | None = None) -> float:
+    """The share of the rate limit an import leaves unused: `flag`, else `import_rate_headroom`, else 0.05.
+
+    Smaller than the sync's: an import is one bounded job a person starts, and the limiter still
+    shrinks its budget by what other integrations use (measured from ``X-RateLimit-Remaining``).
+    """
+    return _pick({"import_rate_headroom": flag}, "import_rate_headroom", float, 0.05)
 
 
 def resolve_token(env: Mapping[str, str]) -> str:
     """The API token from the environment, a `.env` file, or `.dlt/secrets.toml`."""
-    token = env.get(TOKEN_ENV) or dotenv_values(".env").get(TOKEN_ENV) or _dlt_setting("api_token")
+    token = next((value for value, _ in _token_candidates(env) if value), None)
     if not token or not token.strip():
         raise ConfigError(
             f"no API token: set {TOKEN_ENV} (environment or .env), "
             f"or api_token under [{SECTION}] in .dlt/secrets.toml"
         )
     return token.strip()
+
+
+def token_source(env: Mapping[str, str] | None = None) -> str:
+    """Where the token in use comes from, for error messages (never the token itself)."""
+    env = os.environ if env is None else env
+    return next((source for value, source in _token_candidates(env) if value), "no token configured")
+
+
+def _token_candidates(env: Mapping[str, str]) -> Iterator[tuple[str | None, str]]:
+    """(value, where it comes from) in the order the token is looked up; values read lazily."""
+    yield env.get(TOKEN_ENV), f"{TOKEN_ENV} in the environment"
+    yield dotenv_values(".env").get(TOKEN_ENV), f"{TOKEN_ENV} in .env"
+    yield _dlt_setting("api_token"), f"api_token under [{SECTION}] (.dlt/secrets.toml or SOURCES__XENTRAL__API_TOKEN)"
 
 
 def _pick(flags: Mapping[str, Any], name: str, kind: type[T], default: T) -> T:
@@ -118,6 +179,18 @@ def _pick(flags: Mapping[str, Any], name: str, kind: type[T], default: T) -> T:
         return kind(value)  # type: ignore[call-arg]
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name} = {value!r} is not a valid {kind.__name__}") from None
+
+
+def _memory_size(value: str | None) -> str | None:
+    """``512MB``, ``2 GB``, ``1.5GiB``: a size DuckDB's ``memory_limit`` understands, checked up front."""
+    if value is not None and not _MEMORY_SIZE.fullmatch(value):
+        raise ConfigError(f"setting duckdb_memory_limit = {value!r} is not a size like 512MB or 2GB")
+    return value
+
+
+def _pick_optional(flags: Mapping[str, Any], name: str) -> str | None:
+    value = _pick(flags, name, str, "").strip()
+    return value or None
 
 
 def _dlt_setting(name: str) -> Any:

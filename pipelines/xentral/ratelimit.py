@@ -1,9 +1,11 @@
 """Client-side rate limiting for Xentral's "100 requests per minute per instance and IP".
 
-Our own sends are kept in a sliding-window log: at most ``floor(limit * (1 - headroom))`` in any
-window. Every fixed window is also one of the sliding windows, so against a server counting either
-way we stay below its limit when alone; the headroom absorbs latency jitter between our send times
-and the server's receive times. Requests may burst up to the budget, then are paced by the log.
+Our own requests are kept in a sliding-window log: at most ``floor(limit * (1 - headroom))`` in any
+window. Each is logged when sent and moved to the time its answer came back (``answered``): the
+server counted it in between, so our window never frees a slot before the server's does, whatever
+the latency. Every fixed window is also one of the sliding windows, so against a server counting
+either way we stay below its limit when alone, even with no headroom; the headroom leaves room for
+other integrations. Requests may burst up to the budget, then are paced by the log.
 
 The limit is shared with every other integration calling from the same IP, which our log cannot
 see. ``observe`` compares each answer's ``X-RateLimit-Remaining`` with what our log implies
@@ -81,16 +83,32 @@ class RateLimiter:
         """Seconds spent waiting, summed over all waits (and threads)."""
         return self._waited_seconds
 
-    def acquire(self) -> None:
-        """Block until one more request may be sent, and record it as sent."""
+    def acquire(self) -> float:
+        """Block until one more request may be sent, and record it as sent; returns the ticket
+        to hand to ``answered`` once the answer (or a failure) is back."""
         while True:
             with self._lock:
                 now = self._clock()
                 delay, reason = self._delay_before_next(now)
                 if delay <= 0:
                     self._sent.append(now)
-                    return
+                    return now
             self._pause(delay, reason)
+
+    def answered(self, ticket: float) -> None:
+        """Count the request from now on, when its answer is back, rather than from its send.
+
+        The server counts a request when it arrives, somewhere between our send and its
+        answer. Counted from the answer, a request leaves our window no earlier than it leaves
+        the server's, so latency that varies between requests cannot make us send the
+        (limit+1)th into a window: the limit can be used in full (no headroom) without a 429.
+        """
+        with self._lock:
+            try:
+                self._sent.remove(ticket)
+            except ValueError:
+                pass  # already expired: the request took longer than a window
+            self._sent.append(max(self._clock(), self._sent[-1] if self._sent else -math.inf))
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Adapt to the server's ``X-RateLimit-Limit`` and ``X-RateLimit-Remaining``."""

@@ -50,19 +50,20 @@ def json_list_columns(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, 
     """Column hints that keep nested lists as JSON columns instead of dlt child tables.
 
     Nested objects still flatten into `parent__child` columns; only lists (tags, shipping
-    costs, variants...) stay whole, so a merged row is complete in one table.
+    costs, variants...) stay whole, so a merged row is complete in one table. Paths are
+    collected raw and named once per page: naming every key of every row cost more than
+    the rest of the extraction.
     """
-    columns: dict[str, dict[str, str]] = {}
+    paths: set[tuple[str, ...]] = set()
     for row in rows:
-        for path in _list_paths(row, ()):
-            columns[_naming.normalize_path(_naming.make_path(*path))] = {"data_type": "json"}
-    return columns
+        _collect_list_paths(row, (), paths)
+    names = (_naming.make_path(*map(_naming.normalize_identifier, path)) for path in paths)
+    return {_naming.normalize_path(name): {"data_type": "json"} for name in names}
 
 
-def _list_paths(value: Mapping[str, Any], prefix: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+def _collect_list_paths(value: Mapping[str, Any], prefix: tuple[str, ...], paths: set[tuple[str, ...]]) -> None:
     for key, item in value.items():
-        path = (*prefix, _naming.normalize_identifier(key))
-        if isinstance(item, list):
-            yield path
-        elif isinstance(item, Mapping):
-            yield from _list_paths(item, path)
+        if type(item) is list:  # exact types: API answers are decoded JSON, and isinstance on ABCs is slow
+            paths.add((*prefix, key))
+        elif type(item) is dict:
+            _collect_list_paths(item, (*prefix, key), paths)

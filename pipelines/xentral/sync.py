@@ -8,22 +8,24 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import dlt
 import pandas as pd
+from dlt.common.destination import TLoaderFileFormat
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 from filelock import FileLock, Timeout
 
 from pipelines.xentral import xentral_source
-from pipelines.xentral.client import RetryPolicy, XentralClient
+from pipelines.xentral.client import XentralClient
 from pipelines.xentral.config import SyncConfig
+from pipelines.xentral.connect import client_for
 from pipelines.xentral.control import ProgressListener, SyncRun
 from pipelines.xentral.errors import XentralError
 from pipelines.xentral.extract import Cadence, SyncOptions
 from pipelines.xentral.loaded import LoadedRows
-from pipelines.xentral.ratelimit import RateLimiter
 from pipelines.xentral.recovery import finish_interrupted_run, forget_state_without_data
 from pipelines.xentral.settings import (
     ADDRESSES_TABLE,
@@ -38,6 +40,10 @@ from pipelines.xentral.settings import (
 T = TypeVar("T")
 
 TABLES = ("sales_orders", POSITIONS_TABLE, "products", "customers", ADDRESSES_TABLE)
+LOADER_FILE_FORMAT: TLoaderFileFormat = "parquet"
+"""DuckDB copies Parquet in bulk, while dlt's default, SQL `INSERT ... VALUES`, costs DuckDB
+about 2 ms a row and was most of a sync's local time and memory (bench/RESULTS.md)."""
+WRITE_BUFFER_ROWS = 500
 RESOURCE_PATHS = {"sales_orders": SALES_ORDERS_PATH, "products": PRODUCTS_PATH, "customers": CUSTOMERS_PATH}
 
 
@@ -87,20 +93,8 @@ def run_sync(
     started = time.monotonic()
     config.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(config):
-        limiter = RateLimiter(
-            limit=config.rate_limit,
-            window_seconds=config.rate_window_seconds,
-            headroom=config.rate_headroom,
-            on_wait=on_wait,
-        )
-        client = XentralClient(
-            config.base_url,
-            config.token,
-            limiter=limiter,
-            retry=RetryPolicy(max_attempts=config.max_attempts, backoff_base=config.retry_backoff_seconds),
-            timeout=config.request_timeout,
-            max_requests=max_requests,
-        )
+        client = client_for(config, max_requests=max_requests, on_wait=on_wait)
+        limiter = client.limiter
         client.check_connection(_connection_check_path(resources))
         forget_state_without_data(config.duckdb_path, config.pipelines_dir)
         pipeline = _pipeline(config)
@@ -159,12 +153,30 @@ def _connection_check_path(resources: Sequence[str]) -> str:
 def _pipeline(config: SyncConfig) -> dlt.Pipeline:
     # A nightly job: keep only the small record of each loaded package, not its data files.
     dlt.config["load.delete_completed_jobs"] = True
+    # Rows held in memory per table before dlt writes them out: dlt's default of 5000 whole
+    # orders cost about 120 MB of peak memory (bench/RESULTS.md); the files stay as large.
+    dlt.config["data_writer.buffer_max_items"] = WRITE_BUFFER_ROWS
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(str(config.duckdb_path)),
+        destination=dlt.destinations.duckdb(
+            DuckDbCredentials(str(config.duckdb_path), global_config=_duckdb_settings(config))
+        ),
         dataset_name=config.dataset,
         pipelines_dir=str(config.pipelines_dir),
     )
+
+
+def _duckdb_settings(config: SyncConfig) -> dict[str, Any]:
+    """How DuckDB may use memory while it loads.
+
+    Rows need no order inside a table, and keeping insertion order makes DuckDB hold more of
+    a large merge in memory. ``duckdb_memory_limit`` caps it further (DuckDB then spills to a
+    temporary folder beside the file); unset, DuckDB's own default applies (80 % of the RAM).
+    """
+    settings: dict[str, Any] = {"preserve_insertion_order": False}
+    if config.duckdb_memory_limit:
+        settings["memory_limit"] = config.duckdb_memory_limit
+    return settings
 
 
 def _normalize_and_load(pipeline: dlt.Pipeline) -> None:
@@ -204,7 +216,11 @@ def _extract(
     loaded = LoadedRows(None if options.full_refresh else pipeline.sql_client)
     source = xentral_source(client, run, loaded, options, cadence, resources)
     try:
-        pipeline.extract(source, refresh="drop_resources" if options.full_refresh else None)
+        pipeline.extract(
+            source,
+            refresh="drop_resources" if options.full_refresh else None,
+            loader_file_format=LOADER_FILE_FORMAT,
+        )
     except PipelineStepFailed as failure:
         raise _xentral_cause(failure) or failure from None
     finally:

@@ -1,0 +1,98 @@
+"""Local processing with the API taken out: our sync against the floor and against dlt's rest_api.
+
+All three read the same recorded sales order pages and views (`replay.py`) at no latency:
+(a) the floor decodes every body with `json.loads` and does nothing else; (b) the peer is
+the declarative `rest_api` source as dlt's documentation shows it (list plus a dependent
+view resource, default settings otherwise) loading into DuckDB; (c) our sync of sales orders.
+Each returns the seconds it took; rows are orders (each with its positions).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import dlt
+from dlt.sources.rest_api import rest_api_source
+
+from bench.patching import sync_session
+from bench.replay import BASE_URL, TOKEN, Recording, replay_session
+from pipelines.xentral.config import SyncConfig
+from pipelines.xentral.extract import SyncOptions
+from pipelines.xentral.sync import run_sync
+
+
+def floor_seconds(recording: Recording) -> float:
+    """Decoding every page and view body, the bodies already in memory."""
+    bodies = recording.page_bodies() + recording.view_bodies()
+    started = time.perf_counter()
+    for body in bodies:
+        json.loads(body)
+    return time.perf_counter() - started
+
+
+def ours_seconds(recording: Recording) -> float:
+    """A full sync of sales orders into a fresh DuckDB file."""
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        sync_replayed(recording, Path(folder) / "bench.duckdb")
+        return time.perf_counter() - started
+
+
+def sync_replayed(recording: Recording, duckdb_path: Path) -> None:
+    """Our sync of sales orders, every request answered from the recording, no rate limit."""
+    config = SyncConfig(base_url=BASE_URL, token=TOKEN, duckdb_path=duckdb_path,
+                        rate_limit=10**9, rate_window_seconds=1.0, rate_headroom=0.0)
+    with sync_session(replay_session(recording)):
+        result = run_sync(config, SyncOptions(full_refresh=True), resources=("sales_orders",))
+    if result.table_rows["sales_orders"] != recording.orders:
+        raise RuntimeError(f"the sync loaded {result.table_rows['sales_orders']} of {recording.orders} orders")
+
+
+def peer_seconds(recording: Recording) -> float:
+    """dlt's declarative rest_api source over the same pages, into a fresh DuckDB file."""
+    with tempfile.TemporaryDirectory() as folder:
+        pipeline = dlt.pipeline(pipeline_name="rest_api_peer", pipelines_dir=str(Path(folder) / "dlt"),
+                                destination=dlt.destinations.duckdb(str(Path(folder) / "peer.duckdb")),
+                                dataset_name="xentral")
+        source = rest_api_source(_peer_config(recording))
+        started = time.perf_counter()
+        info = pipeline.run(source)
+        elapsed = time.perf_counter() - started
+        info.raise_on_failed_jobs()
+        _check_peer(pipeline, recording.orders)
+        return elapsed
+
+
+def _peer_config(recording: Recording) -> dict:
+    """As a user would write it from dlt's docs: a list and its dependent detail resource."""
+    return {
+        "client": {
+            "base_url": BASE_URL,
+            "auth": {"type": "bearer", "token": TOKEN},
+            "session": replay_session(recording),
+            "paginator": {"type": "page_number", "base_page": 1, "page_param": "page[number]",
+                          "total_path": None},
+        },
+        "resources": [
+            {"name": "sales_orders_list", "endpoint": {"path": "api/v1/salesOrders",
+                                                       "params": {"page[size]": 50}}},
+            {"name": "sales_orders", "endpoint": {"path": "api/v1/salesOrders/{resources.sales_orders_list.id}",
+                                                  "paginator": "single_page"}},
+        ],
+    }
+
+
+def _check_peer(pipeline: dlt.Pipeline, orders: int) -> None:
+    with pipeline.sql_client() as client:
+        loaded = client.execute_sql("SELECT count(*) FROM sales_orders")[0][0]
+    if loaded != orders:
+        raise RuntimeError(f"the rest_api peer loaded {loaded} of {orders} orders")
+
+
+TIMERS: dict[str, Callable[[Recording], float]] = {
+    "floor": floor_seconds, "peer": peer_seconds, "ours": ours_seconds,
+}

@@ -1,0 +1,64 @@
+"""A request counts in our window from its answer, and the client's session reads the environment once."""
+
+import pytest
+import requests
+
+from pipelines.xentral.client import environment_session
+from pipelines.xentral.ratelimit import RateLimiter
+from tests.client.conftest import FakeClock
+
+
+def make_limiter(clock: FakeClock, **options: object) -> RateLimiter:
+    return RateLimiter(clock=clock, sleep=clock.sleep, wall_clock=clock.wall, **options)
+
+
+def test_a_slot_frees_a_window_after_the_answer_not_after_the_send(clock: FakeClock) -> None:
+    limiter = make_limiter(clock, limit=2, window_seconds=10.0, headroom=0.0)
+    first = limiter.acquire()
+    clock.now = 1.0  # the answer took a second: the server counted it somewhere in between
+    limiter.answered(first)
+    limiter.answered(limiter.acquire())
+    clock.now = 10.5  # a window after the send, but not after the answer
+    limiter.acquire()
+    assert clock.sleeps == [pytest.approx(0.5)]
+    assert clock.now == pytest.approx(11.0)
+
+
+def test_without_latency_the_full_limit_is_used_per_window(clock: FakeClock) -> None:
+    limiter = make_limiter(clock, limit=5, window_seconds=10.0, headroom=0.0)
+    for _ in range(5):
+        limiter.answered(limiter.acquire())
+    assert clock.sleeps == []
+    limiter.answered(limiter.acquire())
+    assert clock.now == pytest.approx(10.0)
+
+
+def test_an_answer_slower_than_a_window_still_counts_from_its_arrival(clock: FakeClock) -> None:
+    limiter = make_limiter(clock, limit=1, window_seconds=10.0, headroom=0.0)
+    ticket = limiter.acquire()
+    clock.now = 25.0
+    limiter.answered(ticket)
+    limiter.acquire()
+    assert clock.now == pytest.approx(35.0)
+
+
+def test_the_session_takes_proxy_and_ca_bundle_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company.pem")
+    session = environment_session("https://acme.xentral.biz")
+    assert session.proxies.get("https") == "http://proxy.example:3128"
+    assert session.verify == "/etc/ssl/company.pem"
+    assert session.trust_env is False  # ~/.netrc can never replace the Bearer token
+
+
+def test_a_host_in_no_proxy_is_reached_directly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "acme.xentral.biz")
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    session = environment_session("https://acme.xentral.biz")
+    assert session.proxies == {}
+    assert session.verify is True
+    assert isinstance(session, requests.Session)
