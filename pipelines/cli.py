@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pipelines.arguments import comma_list, positive_int
 from pipelines.demo import add_demo_arguments, demo_command
@@ -32,6 +31,7 @@ from pipelines.xentral.errors import (
 from pipelines.xentral.extract import SyncOptions
 from pipelines.xentral.settings import RESOURCE_NAMES
 from pipelines.xentral.sync import SyncLockedError
+from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 """Exit codes: EXIT_CONFIG also covers a rejected token and a host that is not Xentral."""
@@ -143,7 +143,7 @@ def _cli_time(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a date or timestamp like 2026-10-25T03:00:00+01:00"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=XENTRAL_TIMEZONE)
 
 def _configure_logging(verbose: bool) -> None:
     """Plain log lines under cron; at a terminal the progress line speaks and logs only warn.

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pipelines.order_import import columns
 from pipelines.order_import.lookup import find_by_values, index_by, list_all
 from pipelines.order_import.model import OrderDraft, Problem, Ref, RefKind
 from pipelines.xentral.client import XentralClient
 from pipelines.xentral.config import ImportDefaults
+from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
 CUSTOMERS_PATH = "/api/v2/customers"
 PRODUCTS_PATH = "/api/v2/products"
@@ -22,7 +22,6 @@ NAMED_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     columns.PAYMENT_METHOD: ("/api/v1/paymentMethods", ("id", "designation", "type")),
     columns.SHIPPING_METHOD: ("/api/v1/shippingMethods", ("id", "designation", "type")),
 }
-XENTRAL_ZONE = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def resolve_orders(
     customers = _records(client, CUSTOMERS_PATH, [draft.customer for draft in drafts])
     products = _records(client, PRODUCTS_PATH, [p.product for draft in drafts for p in draft.positions])
     named = {column: _named(client, path, fields) for column, (path, fields) in NAMED_LISTS.items()}
-    today = datetime.now(XENTRAL_ZONE).date()
+    today = datetime.now(XENTRAL_TIMEZONE).date()
     resolved: list[ResolvedOrder] = []
     problems: dict[str, list[Problem]] = {}
     for draft in drafts:
