@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 import signal
-import threading
+import time
 from dataclasses import MISSING, fields
 from typing import Any
 
@@ -53,6 +53,9 @@ def settings_from(args: argparse.Namespace) -> EmulatorSettings:
     return EmulatorSettings(**given)
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def run_emulator_command(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; returns the exit code."""
     try:
@@ -60,8 +63,10 @@ def run_emulator_command(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}")
         return 2
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signals: list[int] = []
+    # The handlers only note the signal: a handler that takes a lock (Event.set) can deadlock
+    # against the main thread it interrupts, and KeyboardInterrupt can land between any two lines.
+    previous = {number: signal.signal(number, lambda number, _: signals.append(number)) for number in STOP_SIGNALS}
     try:
         with start_emulator(settings) as emulator:
             print(f"Xentral emulator on {emulator.base_url} ({settings.orders} orders, {settings.products} "
@@ -71,12 +76,10 @@ def run_emulator_command(args: argparse.Namespace) -> int:
             print(f"  export XENTRAL_INSTANCE_HOST={emulator.base_url}")
             print(f"  export XENTRAL_API_TOKEN={emulator.token}")
             print("Press Ctrl-C to stop.", flush=True)
-            try:
-                while not stop.wait(0.5):
-                    pass
-            except KeyboardInterrupt:
-                pass
+            while not signals:
+                time.sleep(0.1)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     print("Emulator stopped.")
     return 0
