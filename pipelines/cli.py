@@ -135,6 +135,7 @@ def _add_demo_parser(commands: Any) -> None:
     add_demo_arguments(demo)
     demo.set_defaults(handler=demo_command)
 
+
 def _cli_time(value: str) -> datetime:
     """An ISO timestamp; without an offset it is Xentral's local time, a bare date its midnight."""
     try:
@@ -144,6 +145,7 @@ def _cli_time(value: str) -> datetime:
             f"{value!r} is not a date or timestamp like 2026-10-25T03:00:00+01:00"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=XENTRAL_TIMEZONE)
+
 
 def _configure_logging(verbose: bool) -> None:
     """Plain log lines under cron; at a terminal the progress line speaks and logs only warn.
@@ -165,7 +167,6 @@ def _configure_logging(verbose: bool) -> None:
 def _fail(message: str, code: int) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
-
 
 
 if __name__ == "__main__":

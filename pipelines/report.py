@@ -22,8 +22,6 @@ from pipelines.models import MODELS_SCHEMA, ModelError, referenced_models
 from pipelines.report_output import FORMATS, write_report
 from pipelines.xentral.errors import ConfigError
 
-"""Xentral's v1 status values (what `fct_orders.status` holds)."""
-
 
 @dataclass(frozen=True)
 class Dimension:
@@ -92,6 +90,7 @@ DIMENSIONS: dict[str, Dimension] = {
         order_by="currency, revenue_rank, product_id",
     ),
 }
+
 
 @dataclass(frozen=True)
 class ReportFilter:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pipelines.xentral.client import MAX_PAGE_SIZE, Filter, XentralClient
+from pipelines.xentral.settings import SALES_ORDERS_PATH
 
-SALES_ORDERS_PATH = "/api/v1/salesOrders"
 VALUES_PER_REQUEST = MAX_PAGE_SIZE
 
 

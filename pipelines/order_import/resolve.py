@@ -13,10 +13,9 @@ from pipelines.order_import.lookup import find_by_values, index_by, list_all
 from pipelines.order_import.model import OrderDraft, Problem, Ref, RefKind
 from pipelines.xentral.client import XentralClient
 from pipelines.xentral.config import ImportDefaults
+from pipelines.xentral.settings import CUSTOMERS_PATH, PRODUCTS_PATH
 from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
-CUSTOMERS_PATH = "/api/v2/customers"
-PRODUCTS_PATH = "/api/v2/products"
 NAMED_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     columns.PROJECT: ("/api/v1/projects", ("id", "name", "keyName")),
     columns.PAYMENT_METHOD: ("/api/v1/paymentMethods", ("id", "designation", "type")),
