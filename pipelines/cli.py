@@ -68,6 +68,7 @@ def sync_command(args: argparse.Namespace) -> int:
             "rate_limit": args.rate_limit,
             "rate_window_seconds": args.rate_window,
             "rate_headroom": args.rate_headroom,
+            "rows_per_load": args.rows_per_load,
         }
     )
     sync_with_progress(
@@ -126,6 +127,8 @@ def _add_sync_parser(commands: Any) -> None:
     sync.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
     sync.add_argument("--rate-window", type=float, help="rate limit window in seconds (default: 60)")
     sync.add_argument("--rate-headroom", type=float, help="share of the limit left unused (default: 0.1)")
+    sync.add_argument("--rows-per-load", type=positive_int, metavar="N",
+                      help="load after about N fetched rows, then go on; bounds memory (default: 5000)")
     sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
     sync.set_defaults(handler=sync_command)
 

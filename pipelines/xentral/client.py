@@ -30,9 +30,12 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
+import orjson
 import requests
+from requests.cookies import RequestsCookieJar, merge_cookies
+from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
 from pipelines.xentral.errors import (
@@ -66,6 +69,7 @@ _TRANSIENT_EXCEPTIONS = (
     requests.exceptions.ContentDecodingError,
 )
 _CONFLICT_PROBLEM_TYPES = ("/problems/conflict", "/problems/conflictItems")
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
 
 QueryParams = list[tuple[str, str]]
 
@@ -354,7 +358,7 @@ class XentralClient:
         if "html" in _content_type(response):
             raise self._not_xentral(request, response)
         try:
-            return response, response.json()
+            return response, _json_body(response)
         except ValueError:
             return _Failure(
                 f"{status} with a cut-off or invalid JSON body ({len(response.content)} bytes)", status=status
@@ -377,14 +381,12 @@ class XentralClient:
         ticket = self.limiter.acquire()
         started = time.perf_counter()
         try:
-            response = self._session.request(
-                method,
-                self.base_url + path,
-                params=params,
-                json=json_body,
-                headers=self._headers,
+            prepared = self._prepared(method, path, params, json_body)
+            response = self._session.send(
+                prepared,
                 timeout=self._timeout,
                 allow_redirects=method == "GET",  # a redirected POST would silently turn into a GET
+                **self._environment_settings(prepared.url),
             )
         except requests.RequestException as exc:
             logger.debug(
@@ -398,6 +400,37 @@ class XentralClient:
         )
         self.limiter.observe(response.headers)
         return response
+
+    def _prepared(
+        self, method: str, path: str, params: QueryParams, json_body: dict[str, Any] | None
+    ) -> requests.PreparedRequest:
+        """The request ``Session.request`` would build, without its per-call merging of settings.
+
+        That merging (through ``typing`` protocol checks) cost more than the rest of a request's
+        local work. The session's headers, cookies, auth and hooks still apply as requests
+        applies them; ``~/.netrc`` never does (it would replace the token).
+        """
+        url = self.base_url + path + (f"?{urlencode(params)}" if params else "")  # as requests encodes params
+        headers = CaseInsensitiveDict(self._session.headers)
+        headers.update(self._headers)
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=method,
+            url=url,
+            headers={name: value for name, value in headers.items() if value is not None},
+            json=json_body,
+            auth=self._session.auth,
+            cookies=merge_cookies(RequestsCookieJar(), self._session.cookies),
+            hooks=self._session.hooks,
+        )
+        return prepared
+
+    def _environment_settings(self, url: str) -> dict[str, Any]:
+        """Proxy and CA settings to send with: none of its own for a session that does not trust
+        the environment (``Session.send`` then uses the session's), else the environment's for ``url``."""
+        if not self._session.trust_env:
+            return {}
+        return self._session.merge_environment_settings(url, {}, None, None, None)
 
     def reserve(self, requests: int, purpose: str) -> None:
         """Refuse up front work needing more requests than the budget has left, so a pair of
@@ -612,6 +645,23 @@ def _is_success(response: requests.Response) -> bool:
 
 def _content_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def _json_body(response: requests.Response) -> Any:
+    """What ``response.json()`` returns, decoded about twice as fast by orjson where both agree.
+
+    orjson reads UTF-8 only and refuses what requests' decoder would read differently (other
+    encodings, a byte order mark, NaN, out-of-range floats, lone surrogates); those bodies, and
+    invalid JSON, go to ``response.json()``, which raises as before. The one difference: an
+    integer beyond 64 bits becomes a float, not an int (no Xentral field holds one, and dlt
+    could not write such an int anyway).
+    """
+    if (response.encoding or "utf-8").lower() in _UTF8_NAMES:
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            pass
+    return response.json()
 
 
 def _json_or_none(response: requests.Response) -> Any:

@@ -27,6 +27,7 @@ from pipelines.xentral.settings import (
     DEFAULT_DATASET,
     DEFAULT_DUCKDB_PATH,
     DEFAULT_PRODUCT_FULL_LISTING_DAYS,
+    DEFAULT_ROWS_PER_LOAD,
 )
 
 HOST_ENV = "XENTRAL_INSTANCE_HOST"
@@ -55,6 +56,7 @@ class SyncConfig:
     customer_refresh_days: int = DEFAULT_CUSTOMER_REFRESH_DAYS
     product_full_listing_days: int = DEFAULT_PRODUCT_FULL_LISTING_DAYS
     duckdb_memory_limit: str | None = None
+    rows_per_load: int = DEFAULT_ROWS_PER_LOAD
 
     @property
     def cadence(self) -> Cadence:
@@ -98,6 +100,7 @@ def resolve_sync_config(flags: Mapping[str, Any], env: Mapping[str, str] | None 
         customer_refresh_days=_pick(flags, "customer_refresh_days", int, DEFAULT_CUSTOMER_REFRESH_DAYS),
         product_full_listing_days=_pick(flags, "product_full_listing_days", int, DEFAULT_PRODUCT_FULL_LISTING_DAYS),
         duckdb_memory_limit=_memory_size(_pick_optional(flags, "duckdb_memory_limit")),
+        rows_per_load=_positive(_pick(flags, "rows_per_load", int, DEFAULT_ROWS_PER_LOAD), "rows_per_load"),
     )
 
 
@@ -185,6 +188,12 @@ def _memory_size(value: str | None) -> str | None:
     """``512MB``, ``2 GB``, ``1.5GiB``: a size DuckDB's ``memory_limit`` understands, checked up front."""
     if value is not None and not _MEMORY_SIZE.fullmatch(value):
         raise ConfigError(f"setting duckdb_memory_limit = {value!r} is not a size like 512MB or 2GB")
+    return value
+
+
+def _positive(value: int, name: str) -> int:
+    if value < 1:
+        raise ConfigError(f"setting {name} = {value} must be a positive whole number")
     return value
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pipelines.xentral.errors import RequestBudgetExhausted, XentralError
+from pipelines.xentral.listing import WalkLog
 
 
 @dataclass
@@ -31,6 +32,10 @@ class SyncRun:
     A resource that runs out of budget, or whose requests keep failing, stops cleanly
     after yielding what it has: what was fetched is loaded and its position saved, so the
     next run continues there. `failure` then makes the run exit non-zero.
+
+    A run loads in steps of about `rows_per_load` rows: once a step has fetched that many,
+    each walk pauses at its next page boundary, the step loads, and the next step continues
+    the paused walks (`walks` keeps what each saw), so memory does not grow with the instance.
     """
 
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -40,13 +45,34 @@ class SyncRun:
     requests_made: Callable[[], int] = lambda: 0
     stop_reason: str | None = None
     failure: XentralError | None = None
+    rows_per_load: int | None = None
     complete_listings: dict[str, set[str]] = field(default_factory=dict)
     progress: dict[str, ResourceProgress] = field(default_factory=dict)
+    walks: dict[str, WalkLog] = field(default_factory=dict)
+    loads: int = 0
 
     def __post_init__(self) -> None:
         self._deadline = (
             None if self.time_budget_seconds is None else self.clock() + self.time_budget_seconds
         )
+        self._rows_this_load = 0
+
+    def walk(self, resource: str) -> WalkLog:
+        """The log of `resource`'s walk in this run, carried across its loads."""
+        return self.walks.setdefault(resource, WalkLog())
+
+    def start_load(self) -> None:
+        """A new step of extracting then loading begins."""
+        self.loads += 1
+        self._rows_this_load = 0
+
+    def load_due(self) -> bool:
+        """This step fetched its share of rows: walks pause so it can load."""
+        return self.rows_per_load is not None and self._rows_this_load >= self.rows_per_load
+
+    def paused_resources(self) -> list[str]:
+        """Resources whose walk paused for a load and continues in the next step."""
+        return [resource for resource, walk in self.walks.items() if walk.paused]
 
     @property
     def should_stop(self) -> bool:
@@ -74,6 +100,7 @@ class SyncRun:
         progress.pages += pages
         progress.rows += rows
         progress.details += details
+        self._rows_this_load += rows
         self._notify(resource, progress)
 
     def finish(self, resource: str) -> None:

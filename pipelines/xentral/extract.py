@@ -2,7 +2,8 @@
 
 Each function is the body of one dlt resource. It keeps its cursor and the position of an
 unfinished walk in the resource state (`state`), which dlt commits together with the data
-it loads, so a cursor never moves past rows that were not loaded.
+it loads, so a cursor never moves past rows that were not loaded. A walk that pauses for
+one of the run's loads (`SyncRun.load_due`) is continued by the next call in the same run.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from typing import Any
 
 import dlt
 
-from pipelines.xentral.client import Filter, XentralClient
+from pipelines.xentral.client import Filter, Page, XentralClient
 from pipelines.xentral.control import SyncRun
 from pipelines.xentral.errors import RequestBudgetExhausted, RetriesExhaustedError
 from pipelines.xentral.listing import WalkLog, walk_pages, walk_started_at
 from pipelines.xentral.loaded import CustomerVersion, LoadedRows
 from pipelines.xentral.rows import (
+    NewListColumns,
     address_rows,
     customer_row,
-    json_list_columns,
     list_row_hash,
     order_row,
     position_rows,
@@ -72,14 +73,11 @@ class _Walk:
     and whether finishing it moves an `updatedAt` cursor (customers have none)."""
 
     position: State
+    log: WalkLog
     since: datetime | None
     until: datetime | None
     persistent: bool
     has_cursor: bool = True
-
-    def __post_init__(self) -> None:
-        self._from_first_page = self.position.get("next_page", 1) == 1
-        self.log = WalkLog()
 
     @property
     def filters(self) -> list[Filter]:
@@ -93,26 +91,33 @@ class _Walk:
     @property
     def lists_everything(self) -> bool:
         """Unfiltered and started from page 1 in this run: absent rows have vanished."""
-        return self.since is None and self.until is None and self._from_first_page
+        return self.since is None and self.until is None and bool(self.log.from_first_page)
+
+    def pages(self, client: XentralClient, path: str, run: SyncRun) -> Iterator[Page]:
+        return walk_pages(client, path, self.filters, self.position, self.log, pause=run.load_due)
 
 
 def sales_order_pages(
     client: XentralClient, run: SyncRun, loaded: LoadedRows, state: State, options: SyncOptions, cadence: Cadence
 ) -> Iterator[Any]:
-    """List orders changed since the cursor; fetch the view of each new or moved order."""
-    walk = _incremental_walk(state, options, cadence, full_listing_due=False)
-    fetched: dict[str, datetime] = {}
+    """List orders changed since the cursor; fetch the view of each new or moved order.
+
+    An order is fetched once per load: listed again with a later change (a page read twice),
+    that change comes with the next run, whose cursor stays before this walk's start.
+    """
+    walk = _incremental_walk(state, run.walk("sales_orders"), options, cadence, full_listing_due=False)
+    fetched: set[str] = set()
     with _Batches(run, "sales_orders") as batches:
-        for page in walk_pages(client, SALES_ORDERS_PATH, walk.filters, walk.position, walk.log):
+        for page in walk.pages(client, SALES_ORDERS_PATH, run):
             batches.listed()
-            known = {**loaded.order_versions([item["id"] for item in page.items]), **fetched}
+            known = loaded.order_versions([item["id"] for item in page.items if item["id"] not in fetched])
             for item in page.items:
-                if known.get(item["id"]) == parse_timestamp(item["updatedAt"]):
+                if item["id"] in fetched or known.get(item["id"]) == parse_timestamp(item["updatedAt"]):
                     continue
                 run.check_time()
                 view = client.get_data(f"{SALES_ORDERS_PATH}/{item['id']}")
                 if view is not None:
-                    fetched[view["id"]] = parse_timestamp(view["updatedAt"])
+                    fetched.add(view["id"])
                     batches.add(order_row(view), position_rows(view), from_detail=True)
             _remember_max_updated(walk.position, page.items)
             yield from batches.page_done()
@@ -125,16 +130,17 @@ def product_pages(
     client: XentralClient, run: SyncRun, state: State, options: SyncOptions, cadence: Cadence
 ) -> Iterator[Any]:
     """List products changed since the cursor, and all of them every few days."""
-    walk = _incremental_walk(state, options, cadence, full_listing_due=_product_listing_due(state, cadence, run))
+    full_listing_due = _product_listing_due(state, cadence, run)
+    walk = _incremental_walk(state, run.walk("products"), options, cadence, full_listing_due=full_listing_due)
     with _Batches(run, "products") as batches:
-        for page in walk_pages(client, PRODUCTS_PATH, walk.filters, walk.position, walk.log):
+        for page in walk.pages(client, PRODUCTS_PATH, run):
             batches.listed()
             for item in page.items:
                 batches.add(item)
             _remember_max_updated(walk.position, page.items)
             yield from batches.page_done()
             run.check_time()
-        if walk.lists_everything and walk.persistent:
+        if walk.lists_everything and walk.persistent and not walk.log.paused:
             state["last_full_listing_at"] = run.started_at.isoformat()
         _finish_walk(state, walk, run, "products")
     yield from batches.drain()
@@ -148,11 +154,12 @@ def customer_pages(
     The v2 list has no timestamps, so a change shows only as a different list row.
     Changes that show only in the view are caught by the rolling refresh.
     """
-    walk = _Walk(state.setdefault("walk", {}), since=None, until=None, persistent=True, has_cursor=False)
+    walk = _Walk(state.setdefault("walk", {}), run.walk("customers"), since=None, until=None, persistent=True,
+                 has_cursor=False)
     known = {} if options.full_refresh else loaded.customer_versions()
     fetched: set[str] = set()
     with _Batches(run, "customers") as batches:
-        for page in walk_pages(client, CUSTOMERS_PATH, (), walk.position, walk.log):
+        for page in walk.pages(client, CUSTOMERS_PATH, run):
             batches.listed()
             for item in page.items:
                 customer_id = item["id"]
@@ -191,6 +198,7 @@ class _Batches:
         self._positions: list[dict[str, Any]] = []
         self._addresses: list[dict[str, Any]] = []
         self._details = 0
+        self._list_columns = NewListColumns()
 
     def __enter__(self) -> _Batches:
         return self
@@ -226,38 +234,53 @@ class _Batches:
         return self.drain()
 
     def drain(self) -> Iterator[Any]:
-        """Yield what was collected: whole pages, each table with its hints."""
+        """Yield what was collected: whole pages, each table with the hints it was not given yet."""
         if self._rows:
-            yield dlt.mark.with_hints(self._rows, dlt.mark.make_hints(columns=json_list_columns(self._rows)))
+            columns = self._list_columns.of(self._resource, self._rows)
+            hints = None if columns is None else dlt.mark.make_hints(columns=columns)
+            yield self._rows if hints is None else dlt.mark.with_hints(self._rows, hints)
         if self._positions:
-            yield _child_rows(self._positions, POSITIONS_TABLE, ("id",), "sales_order_id")
+            columns = self._list_columns.of(POSITIONS_TABLE, self._positions)
+            yield _child_rows(self._positions, POSITIONS_TABLE, "sales_order_id", columns)
         if self._addresses:
-            yield _child_rows(self._addresses, ADDRESSES_TABLE, ("customer_id", "id"), "customer_id")
+            columns = self._list_columns.of(ADDRESSES_TABLE, self._addresses)
+            yield _child_rows(self._addresses, ADDRESSES_TABLE, "customer_id", columns)
         self._rows, self._positions, self._addresses = [], [], []
 
 
-def _child_rows(rows: list[dict[str, Any]], table: str, primary_key: tuple[str, ...], parent_key: str) -> Any:
-    """Rows for a table keyed to a parent: merging on `parent_key` drops rows the parent lost."""
+def _child_rows(
+    rows: list[dict[str, Any]], table: str, parent_key: str, columns: dict[str, dict[str, str]] | None
+) -> Any:
+    """Rows for a table keyed to a parent: merging on `parent_key` replaces all of a parent's rows.
+
+    No primary key: with one, dlt deletes rows matching the key OR the parent, a join DuckDB
+    can only run as a nested loop, so each load's merge grew with the whole table
+    (`sync._forget_child_primary_keys` drops it from files synced by versions that declared it).
+    """
+    if columns is None:
+        return dlt.mark.with_table_name(rows, table)  # hinted before: dlt keeps those hints
     hints = dlt.mark.make_hints(
         table_name=table,
         write_disposition="merge",
-        primary_key=list(primary_key),
+        primary_key=[],  # not the parent resource's
         merge_key=parent_key,
-        columns=json_list_columns(rows),
+        columns=columns,
     )
     return dlt.mark.with_hints(rows, hints, create_table_variant=True)
 
 
-def _incremental_walk(state: State, options: SyncOptions, cadence: Cadence, *, full_listing_due: bool) -> _Walk:
+def _incremental_walk(
+    state: State, log: WalkLog, options: SyncOptions, cadence: Cadence, *, full_listing_due: bool
+) -> _Walk:
     """A backfill window, the unfinished walk of an earlier run, or a new walk from the cursor."""
     if options.is_backfill:
-        return _Walk({}, options.since, options.until, persistent=False)
+        return _Walk(log.unsaved_position, log, options.since, options.until, persistent=False)
     if "walk" not in state:
         since = None if options.full_refresh or full_listing_due else _since(state, cadence)
         state["walk"] = {"since": since.isoformat() if since else None}
     position = state["walk"]
     since = parse_timestamp(position["since"]) if position.get("since") else None
-    return _Walk(position, since, None, persistent=True)
+    return _Walk(position, log, since, None, persistent=True)
 
 
 def _since(state: State, cadence: Cadence) -> datetime | None:
@@ -266,7 +289,12 @@ def _since(state: State, cadence: Cadence) -> datetime | None:
 
 
 def _finish_walk(state: State, walk: _Walk, run: SyncRun, table: str) -> None:
-    """Close a walk that reached its last page: move the cursor, note a complete listing."""
+    """Close a walk that reached its last page: move the cursor, note a complete listing.
+
+    A walk paused for a load stays open: the run's next step continues it.
+    """
+    if walk.log.paused:
+        return
     if walk.lists_everything:
         run.listed_everything(table, walk.log.listed_ids)
     if walk.persistent:

@@ -4,15 +4,19 @@ Xentral pages by number and size only, so a row deleted (or inserted) before the
 page while we walk shifts every later row by one: a plain walk would silently skip a row.
 Every page reports `totalCount`; when it moves between two pages we read the previous page
 again, which is where the shifted rows went. Rows seen twice are harmless: tables merge on id.
+If that page came back different, rows moved behind the walk (a delete and an insert there
+can leave `totalCount` as it was), so the walk lists everything again once it ends.
 
 The walk's position lives in a dict the caller persists (dlt resource state), so a run
 stopped by its request budget continues next time from the page it stopped at, re-reading
-one page of overlap in case rows moved in between.
+one page of overlap in case rows moved in between. Within a run, a walk can pause at a page
+boundary so the run loads what it has (memory stays flat however large the instance); its
+`WalkLog` carries what it saw to the next call, which picks up at the next page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Generator, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,9 +34,34 @@ BY_ID = (Order("id", "asc"),)
 
 @dataclass
 class WalkLog:
-    """What a walk saw: the ids listed by its last pass."""
+    """What a walk saw in this run, kept across the run's loads.
+
+    `listed_ids` are the ids its current pass listed; `from_first_page` is None until the
+    walk's first page in this run, then whether it began at page 1; `moved_behind` says rows
+    moved behind the current pass; `paused` says it stopped at a page boundary for a load
+    and continues in this run. `unsaved_position` holds the position of a walk that is not
+    saved between runs (a backfill window).
+    """
 
     listed_ids: set[str] = field(default_factory=set)
+    from_first_page: bool | None = None
+    last_total: int | None = None
+    last_page_ids: list[str] = field(default_factory=list)
+    moved_behind: bool = False
+    passes: int = 1
+    paused: bool = False
+    unsaved_position: dict[str, Any] = field(default_factory=dict)
+
+    def start_pass(self) -> None:
+        self.passes += 1
+        self.listed_ids = set()
+        self.last_total = None
+        self.last_page_ids = []
+        self.moved_behind = False
+
+    def listing_is_exact(self, final_total: int | None) -> bool:
+        """The pass listed what exists now: nothing moved behind it, and the counts agree."""
+        return not self.moved_behind and final_total in (None, len(self.listed_ids))
 
 
 def walk_pages(
@@ -41,23 +70,29 @@ def walk_pages(
     filters: Sequence[Filter],
     position: MutableMapping[str, Any],
     log: WalkLog,
+    pause: Callable[[], bool] = lambda: False,
 ) -> Iterator[Page]:
     """Yield the pages of a listing from `position["next_page"]`, advancing it as each is consumed.
 
     `position["started_at"]` records the server's time at the first page (its `Date`
     header, else ours): anything changed after it is for the next run to list.
-    A walk that started at page 1 and listed a different number of rows than the last
-    page's `totalCount` saw the listing change under it (rows deleted after they were
-    listed, or inserted behind it): it walks again, up to `MAX_PASSES` in all, so that
-    `log.listed_ids` is what exists now. New rows arriving at the end change nothing.
+    A walk that started at page 1 and saw rows move behind it, or listed a different number
+    of rows than the last page's `totalCount` (rows deleted after they were listed, or
+    inserted behind it), walks again, up to `MAX_PASSES` in all, so that `log.listed_ids`
+    is what exists now. New rows arriving at the end change nothing.
+    After each consumed page that is not the last, `pause()` may stop the walk for a load.
     """
-    resumed = int(position.get("next_page", 1)) > 1
-    for _ in range(MAX_PASSES):
-        final_total = yield from _walk_once(client, path, filters, position, log)
-        if resumed or final_total is None or final_total == len(log.listed_ids):
-            break
+    continuing = log.from_first_page is not None
+    if not continuing:
+        log.from_first_page = int(position.get("next_page", 1)) == 1
+    log.paused = False
+    while True:
+        final_total = yield from _walk_once(client, path, filters, position, log, pause, continuing=continuing)
+        if log.paused or not log.from_first_page or log.listing_is_exact(final_total) or log.passes >= MAX_PASSES:
+            return
         position["next_page"] = 1
-        log.listed_ids = set()
+        log.start_pass()
+        continuing = False
 
 
 def _walk_once(
@@ -66,22 +101,39 @@ def _walk_once(
     filters: Sequence[Filter],
     position: MutableMapping[str, Any],
     log: WalkLog,
+    pause: Callable[[], bool],
+    *,
+    continuing: bool,
 ) -> Generator[Page, None, int | None]:
-    """One pass from the position to the last page; returns the last page's `totalCount`."""
+    """One pass from the position to the last page (or a pause); returns the last page's `totalCount`.
+
+    Resuming an earlier run's walk re-reads one page of overlap; continuing this run's
+    walk after a load picks up at the next page, its last `totalCount` still in the log.
+    """
     next_page = int(position.get("next_page", 1))
-    number = next_page - 1 if next_page > 1 else 1  # resuming: one page of overlap
-    previous_total: int | None = None
+    number = next_page - 1 if next_page > 1 and not continuing else next_page
+    previous_total = log.last_total if continuing else None
     while True:
         page = client.get_page(path, number=number, size=PAGE_SIZE, filters=filters, order=BY_ID)
         position.setdefault("started_at", _server_time(page).isoformat())
         if _rows_shifted(previous_total, page) and number > 1:
-            yield _logged(log, client.get_page(path, number=number - 1, size=PAGE_SIZE, filters=filters, order=BY_ID))
-        previous_total = page.total_count
+            again = client.get_page(path, number=number - 1, size=PAGE_SIZE, filters=filters, order=BY_ID)
+            log.moved_behind |= _ids(again) != log.last_page_ids
+            yield _logged(log, again)
+        previous_total = log.last_total = page.total_count
+        log.last_page_ids = _ids(page)
         yield _logged(log, page)
         position["next_page"] = number + 1
         if page.is_last:
             return page.total_count
+        if pause():
+            log.paused = True
+            return None
         number += 1
+
+
+def _ids(page: Page) -> list[str]:
+    return [item["id"] for item in page.items]
 
 
 def _logged(log: WalkLog, page: Page) -> Page:

@@ -61,6 +61,28 @@ def json_list_columns(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, 
     return {_naming.normalize_path(name): {"data_type": "json"} for name in names}
 
 
+class NewListColumns:
+    """The JSON-column hints of `json_list_columns` that a table was not given yet in this run.
+
+    dlt keeps the hints a resource was given; handing them over again with every page made it
+    recompute the table schema each time, about 5 % of a sync's local work.
+    """
+
+    def __init__(self) -> None:
+        self._hinted: dict[str, set[str]] = {}
+
+    def of(self, table: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]] | None:
+        """Hints for list columns new to `table`; None once `table` was hinted and nothing is new."""
+        columns = json_list_columns(rows)
+        hinted = self._hinted.get(table)
+        if hinted is None:
+            self._hinted[table] = set(columns)
+            return columns
+        new = {name: hint for name, hint in columns.items() if name not in hinted}
+        hinted.update(new)
+        return new or None
+
+
 def _collect_list_paths(value: Mapping[str, Any], prefix: tuple[str, ...], paths: set[tuple[str, ...]]) -> None:
     for key, item in value.items():
         if type(item) is list:  # exact types: API answers are decoded JSON, and isinstance on ABCs is slow

@@ -22,6 +22,11 @@ DEFAULT_CUSTOMER_REFRESH_DAYS = 7
 DEFAULT_PRODUCT_FULL_LISTING_DAYS = 7
 """Products are listed in full (to flag vanished ones) at least this often."""
 
+DEFAULT_ROWS_PER_LOAD = 5000
+"""Rows (orders, products, customers) a sync fetches before it loads them and goes on: bounds
+its memory whatever the instance's size (bench/RESULTS.md). At 100 requests a minute a step
+of orders is about 50 minutes of fetching: all a run killed mid-way can lose."""
+
 DEFAULT_DATASET = "xentral"
 DEFAULT_DUCKDB_PATH = "xentral.duckdb"
 PIPELINE_NAME = "xentral_sync"

@@ -1,12 +1,12 @@
-"""One nightly sync: lock, finish what a killed run left, extract, load, flag vanished rows."""
+"""One nightly sync: lock, finish what a killed run left, extract and load in steps, flag vanished rows."""
 
 from __future__ import annotations
 
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ import pandas as pd
 from dlt.common.destination import TLoaderFileFormat
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from dlt.extract import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 from filelock import FileLock, Timeout
 
@@ -40,6 +41,7 @@ from pipelines.xentral.settings import (
 T = TypeVar("T")
 
 TABLES = ("sales_orders", POSITIONS_TABLE, "products", "customers", ADDRESSES_TABLE)
+CHILD_TABLES = (POSITIONS_TABLE, ADDRESSES_TABLE)
 LOADER_FILE_FORMAT: TLoaderFileFormat = "parquet"
 """DuckDB copies Parquet in bulk, while dlt's default, SQL `INSERT ... VALUES`, costs DuckDB
 about 2 ms a row and was most of a sync's local time and memory (bench/RESULTS.md)."""
@@ -74,6 +76,11 @@ class SyncResult:
     vanished: dict[str, int] = field(default_factory=dict)
 
     @property
+    def loads(self) -> int:
+        """Steps of extract, normalize and load the run took (about `rows_per_load` rows each)."""
+        return self.run.loads
+
+    @property
     def complete(self) -> bool:
         """Every resource reached the end of its listing."""
         return self.run.stop_reason is None and self.run.failure is None
@@ -103,9 +110,9 @@ def run_sync(
             time_budget_seconds=time_budget_seconds,
             on_progress=on_progress,
             requests_made=lambda: client.requests_made,
+            rows_per_load=config.rows_per_load,
         )
-        _extract(pipeline, client, run, options, config.cadence, resources)
-        _dlt_step("what was fetched is kept and loads first on the next run", lambda: _normalize_and_load(pipeline))
+        _extract_and_load_in_steps(pipeline, client, run, options, config.cadence, resources)
         vanished = flag_vanished(pipeline, run.complete_listings, run.started_at)
         result = SyncResult(
             table_rows=count_rows(pipeline),
@@ -156,6 +163,9 @@ def _pipeline(config: SyncConfig) -> dlt.Pipeline:
     # Rows held in memory per table before dlt writes them out: dlt's default of 5000 whole
     # orders cost about 120 MB of peak memory (bench/RESULTS.md); the files stay as large.
     dlt.config["data_writer.buffer_max_items"] = WRITE_BUFFER_ROWS
+    # One load job at a time: DuckDB writes one file anyway, and every extra job thread kept
+    # its own malloc arena, so a long sync's memory crept up load by load (bench/RESULTS.md).
+    dlt.config["load.workers"] = 1
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=dlt.destinations.duckdb(
@@ -177,6 +187,32 @@ def _duckdb_settings(config: SyncConfig) -> dict[str, Any]:
     if config.duckdb_memory_limit:
         settings["memory_limit"] = config.duckdb_memory_limit
     return settings
+
+
+def _extract_and_load_in_steps(
+    pipeline: dlt.Pipeline,
+    client: XentralClient,
+    run: SyncRun,
+    options: SyncOptions,
+    cadence: Cadence,
+    resources: Sequence[str],
+) -> None:
+    """Extract until the step's share of rows, load it, continue the paused walks; repeat.
+
+    Only the first step drops tables for a full refresh; later steps look up what the
+    earlier ones loaded, like any incremental run.
+    """
+    pending = list(resources)
+    while pending:
+        run.start_load()
+        first_step = run.loads == 1
+        step_options = options if first_step else replace(options, full_refresh=False)
+        _forget_child_primary_keys(pipeline)
+        with closing(LoadedRows(None if step_options.full_refresh else pipeline.sql_client)) as loaded:
+            source = xentral_source(client, run, loaded, step_options, cadence, pending)
+            _extract(pipeline, source, drop=first_step and options.full_refresh)
+        _dlt_step("what was fetched is kept and loads first on the next run", lambda: _normalize_and_load(pipeline))
+        pending = [] if run.should_stop else run.paused_resources()
 
 
 def _normalize_and_load(pipeline: dlt.Pipeline) -> None:
@@ -205,26 +241,29 @@ def _destination_problem(failure: PipelineStepFailed) -> str:
     return f"writing to DuckDB failed at step {failure.step}: {reason}"
 
 
-def _extract(
-    pipeline: dlt.Pipeline,
-    client: XentralClient,
-    run: SyncRun,
-    options: SyncOptions,
-    cadence: Cadence,
-    resources: Sequence[str],
-) -> None:
-    loaded = LoadedRows(None if options.full_refresh else pipeline.sql_client)
-    source = xentral_source(client, run, loaded, options, cadence, resources)
+def _extract(pipeline: dlt.Pipeline, source: DltSource, *, drop: bool) -> None:
     try:
         pipeline.extract(
             source,
-            refresh="drop_resources" if options.full_refresh else None,
+            refresh="drop_resources" if drop else None,
             loader_file_format=LOADER_FILE_FORMAT,
         )
     except PipelineStepFailed as failure:
         raise _xentral_cause(failure) or failure from None
-    finally:
-        loaded.close()
+
+
+def _forget_child_primary_keys(pipeline: dlt.Pipeline) -> None:
+    """Drop the primary key that xentral-sync 0.1 stored on the child tables (see `extract._child_rows`).
+
+    A new hint cannot remove a key from a stored schema, so the stored one is edited; dlt
+    saves it with this run's extract.
+    """
+    if not pipeline.default_schema_name:
+        return
+    schema = pipeline.schemas[pipeline.default_schema_name]
+    for table in CHILD_TABLES:
+        for column in schema.tables.get(table, {}).get("columns", {}).values():
+            column.pop("primary_key", None)
 
 
 def _xentral_cause(error: BaseException) -> XentralError | None:

@@ -152,3 +152,9 @@ def table_snapshot(duckdb_path: Path, *, ignore: tuple[str, ...] = ()) -> dict[s
             select = ", ".join(f'"{name}"' for name in columns)
             snapshot[table] = sorted(map(repr, connection.execute(f"SELECT {select} FROM xentral.{table}").fetchall()))
     return snapshot
+
+
+def age_customer_details(duckdb_path: Path, *, days: int) -> None:
+    """Make every customer's details look `days` older, as if read that long ago."""
+    with duckdb.connect(str(duckdb_path)) as connection:
+        connection.execute(f"UPDATE xentral.customers SET details_synced_at = details_synced_at - INTERVAL {days} DAY")

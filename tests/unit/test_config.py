@@ -75,3 +75,12 @@ def test_duckdb_memory_limit_is_checked_before_anything_runs(project: Path) -> N
     assert resolve_sync_config({"duckdb_memory_limit": "256MB"}, env).duckdb_memory_limit == "256MB"
     with pytest.raises(ConfigError, match="duckdb_memory_limit = 'lots' is not a size like 512MB"):
         resolve_sync_config({"duckdb_memory_limit": "lots"}, env)
+
+
+def test_rows_per_load_must_be_positive(project: Path) -> None:
+    _reload_dlt_config()
+    env = {"XENTRAL_INSTANCE_HOST": "acme.xentral.biz", "XENTRAL_API_TOKEN": "t"}
+    assert resolve_sync_config({}, env).rows_per_load == 5000
+    assert resolve_sync_config({"rows_per_load": 200}, env).rows_per_load == 200
+    with pytest.raises(ConfigError, match="rows_per_load = 0 must be a positive whole number"):
+        resolve_sync_config({"rows_per_load": 0}, env)
