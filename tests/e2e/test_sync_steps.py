@@ -92,10 +92,9 @@ def test_a_backfill_window_in_steps_walks_its_pages_once(emulator_factory, tmp_p
     assert loaded_orders(db) == truth_orders(emulator)
 
 
-@pytest.mark.parametrize("seed", [3, 8])
-def test_rows_moving_while_a_walk_is_paused_for_a_load_are_not_lost(emulator_factory, tmp_path: Path, seed: int) -> None:
-    emulator = emulator_factory(
-        orders=240, products=120, customers=110, paging_churn_rate=0.5, paging_churn_limit=6, fault_seed=seed, **FAST
+def test_rows_moving_while_a_walk_is_paused_for_a_load_are_not_lost(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(  # seed 8 deletes a row and inserts one behind the walk
+        orders=240, products=120, customers=110, paging_churn_rate=0.5, paging_churn_limit=6, fault_seed=8, **FAST
     )
     db = tmp_path / "x.duckdb"
     result = sync(emulator, db, rows_per_load=45)
