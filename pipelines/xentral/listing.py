@@ -112,15 +112,14 @@ def _walk_once(
     """
     next_page = int(position.get("next_page", 1))
     number = next_page - 1 if next_page > 1 and not continuing else next_page
-    previous_total = log.last_total if continuing else None
     while True:
         page = client.get_page(path, number=number, size=PAGE_SIZE, filters=filters, order=BY_ID)
         position.setdefault("started_at", _server_time(page).isoformat())
-        if _rows_shifted(previous_total, page) and number > 1:
+        if _rows_shifted(log.last_total, page) and number > 1:
             again = client.get_page(path, number=number - 1, size=PAGE_SIZE, filters=filters, order=BY_ID)
             log.moved_behind |= _ids(again) != log.last_page_ids
             yield _logged(log, again)
-        previous_total = log.last_total = page.total_count
+        log.last_total = page.total_count
         log.last_page_ids = _ids(page)
         yield _logged(log, page)
         position["next_page"] = number + 1
@@ -137,7 +136,7 @@ def _ids(page: Page) -> list[str]:
 
 
 def _logged(log: WalkLog, page: Page) -> Page:
-    log.listed_ids.update(item["id"] for item in page.items)
+    log.listed_ids.update(_ids(page))
     return page
 
 

@@ -202,12 +202,12 @@ def _extract_and_load_in_steps(
     Only the first step drops tables for a full refresh; later steps look up what the
     earlier ones loaded, like any incremental run.
     """
+    _forget_child_primary_keys(pipeline)
     pending = list(resources)
     while pending:
         run.start_load()
         first_step = run.loads == 1
         step_options = options if first_step else replace(options, full_refresh=False)
-        _forget_child_primary_keys(pipeline)
         with closing(LoadedRows(None if step_options.full_refresh else pipeline.sql_client)) as loaded:
             source = xentral_source(client, run, loaded, step_options, cadence, pending)
             _extract(pipeline, source, drop=first_step and options.full_refresh)
