@@ -28,6 +28,9 @@ from pipelines.xentral.timestamps import parse_timestamp
 MAX_PASSES = 3
 """Walks of a listing that keeps changing under us; what changes after the last is next run's."""
 
+MAX_REREADS = 10
+"""Reads of the page before a shift until it and the current page agree on `totalCount`."""
+
 BY_ID = (Order("id", "asc"),)
 """Sorting by id puts rows created during the walk at the end, where they shift nothing."""
 
@@ -91,6 +94,7 @@ def walk_pages(
         if log.paused or not log.from_first_page or log.listing_is_exact(final_total) or log.passes >= MAX_PASSES:
             return
         position["next_page"] = 1
+        position.pop("unsettled", None)
         log.start_pass()
         continuing = False
 
@@ -115,10 +119,20 @@ def _walk_once(
     while True:
         page = client.get_page(path, number=number, size=PAGE_SIZE, filters=filters, order=BY_ID)
         position.setdefault("started_at", _server_time(page).isoformat())
-        if _rows_shifted(log.last_total, page) and number > 1:
+        rereads = 0
+        while _rows_shifted(log.last_total, page) and number > 1:
+            # Read the previous page again; if the listing moved again meanwhile, this page too,
+            # until both come from one state of the listing and so cover every row between them.
+            if rereads == MAX_REREADS:
+                position["unsettled"] = True  # a row may have been skipped: see `walk_may_have_skipped`
+                break
+            rereads += 1
             again = client.get_page(path, number=number - 1, size=PAGE_SIZE, filters=filters, order=BY_ID)
             log.moved_behind |= _ids(again) != log.last_page_ids
+            log.last_total, log.last_page_ids = again.total_count, _ids(again)
             yield _logged(log, again)
+            if _rows_shifted(again.total_count, page):
+                page = client.get_page(path, number=number, size=PAGE_SIZE, filters=filters, order=BY_ID)
         log.last_total = page.total_count
         log.last_page_ids = _ids(page)
         yield _logged(log, page)
@@ -138,6 +152,12 @@ def _ids(page: Page) -> list[str]:
 def _logged(log: WalkLog, page: Page) -> Page:
     log.listed_ids.update(_ids(page))
     return page
+
+
+def walk_may_have_skipped(position: MutableMapping[str, Any]) -> bool:
+    """The listing kept moving through `MAX_REREADS` re-reads in the walk's last pass, so a row
+    may never have been listed: its cursor must not move past it."""
+    return bool(position.get("unsettled"))
 
 
 def walk_started_at(position: MutableMapping[str, Any]) -> datetime | None:
