@@ -413,16 +413,20 @@ class XentralClient:
         url = self.base_url + path + (f"?{urlencode(params)}" if params else "")  # as requests encodes params
         headers = CaseInsensitiveDict(self._session.headers)
         headers.update(self._headers)
+        cookies = merge_cookies(RequestsCookieJar(), self._session.cookies)
         prepared = requests.PreparedRequest()
-        prepared.prepare(
-            method=method,
-            url=url,
-            headers={name: value for name, value in headers.items() if value is not None},
-            json=json_body,
-            auth=self._session.auth,
-            cookies=merge_cookies(RequestsCookieJar(), self._session.cookies),
-            hooks=self._session.hooks,
-        )
+        # `PreparedRequest.prepare`, step by step, so that no cookies cost no work: building an
+        # empty Cookie header walks the cookie jar's policy machinery on every request.
+        prepared.prepare_method(method)
+        prepared.prepare_url(url, None)
+        prepared.prepare_headers({name: value for name, value in headers.items() if value is not None})
+        if cookies:
+            prepared.prepare_cookies(cookies)
+        else:
+            prepared._cookies = cookies  # where requests keeps them for redirects and answers' cookies
+        prepared.prepare_body(None, None, json_body)
+        prepared.prepare_auth(self._session.auth, url)
+        prepared.prepare_hooks(self._session.hooks)
         return prepared
 
     def _environment_settings(self, url: str) -> dict[str, Any]:

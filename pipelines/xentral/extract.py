@@ -16,10 +16,11 @@ from typing import Any
 
 import dlt
 
+from pipelines.xentral.arrow_rows import ArrowTables, duckdb_capabilities
 from pipelines.xentral.client import Filter, Page, XentralClient
 from pipelines.xentral.control import SyncRun
 from pipelines.xentral.errors import RequestBudgetExhausted, RetriesExhaustedError
-from pipelines.xentral.listing import WalkLog, walk_pages, walk_started_at
+from pipelines.xentral.listing import WalkLog, walk_may_have_skipped, walk_pages, walk_started_at
 from pipelines.xentral.loaded import CustomerVersion, LoadedRows
 from pipelines.xentral.rows import (
     NewListColumns,
@@ -42,6 +43,10 @@ from pipelines.xentral.settings import (
 from pipelines.xentral.timestamps import format_timestamp, parse_timestamp
 
 State = MutableMapping[str, Any]
+
+ROWS_PER_ITEM = 1000
+"""Rows of whole pages gathered before they go to dlt as one item: every item costs dlt a schema
+update, which at a page per item was a fifth of a sync's local time (bench/RESULTS.md)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +189,7 @@ def customer_pages(
 
 
 class _Batches:
-    """Rows of the page being processed, flushed as whole pages; stops the resource cleanly.
+    """Rows of the pages being processed, handed to dlt in whole pages; stops the resource cleanly.
 
     Leaving the `with` block on a spent budget or on retries that ran out records why on the
     run and swallows the error, so whatever was fetched is still yielded by `drain()` and
@@ -197,8 +202,9 @@ class _Batches:
         self._rows: list[dict[str, Any]] = []
         self._positions: list[dict[str, Any]] = []
         self._addresses: list[dict[str, Any]] = []
-        self._details = 0
+        self._details = self._rows_since_count = 0
         self._list_columns = NewListColumns()
+        self._arrow: ArrowTables | None = None
 
     def __enter__(self) -> _Batches:
         return self
@@ -224,32 +230,41 @@ class _Batches:
         from_detail: bool = False,
     ) -> None:
         self._rows.append(row)
+        self._rows_since_count += 1
         self._positions.extend(positions)
         self._addresses.extend(addresses)
         self._details += from_detail
 
     def page_done(self) -> Iterator[Any]:
-        self._run.count(self._resource, rows=len(self._rows), details=self._details)
-        self._details = 0
-        return self.drain()
+        self._run.count(self._resource, rows=self._rows_since_count, details=self._details)
+        self._rows_since_count = self._details = 0
+        if len(self._rows) >= ROWS_PER_ITEM:
+            return self.drain()
+        return iter((None,))  # no item yet, but dlt turns to the next resource: they still take turns by page
 
     def drain(self) -> Iterator[Any]:
         """Yield what was collected: whole pages, each table with the hints it was not given yet."""
         if self._rows:
-            columns = self._list_columns.of(self._resource, self._rows)
-            hints = None if columns is None else dlt.mark.make_hints(columns=columns)
-            yield self._rows if hints is None else dlt.mark.with_hints(self._rows, hints)
+            item, columns = self._item(self._resource, self._rows)
+            yield item if columns is None else dlt.mark.with_hints(item, dlt.mark.make_hints(columns=columns))
         if self._positions:
-            columns = self._list_columns.of(POSITIONS_TABLE, self._positions)
-            yield _child_rows(self._positions, POSITIONS_TABLE, "sales_order_id", columns)
+            yield _child_rows(*self._item(POSITIONS_TABLE, self._positions), POSITIONS_TABLE, "sales_order_id")
         if self._addresses:
-            columns = self._list_columns.of(ADDRESSES_TABLE, self._addresses)
-            yield _child_rows(self._addresses, ADDRESSES_TABLE, "customer_id", columns)
+            yield _child_rows(*self._item(ADDRESSES_TABLE, self._addresses), ADDRESSES_TABLE, "customer_id")
         self._rows, self._positions, self._addresses = [], [], []
+
+    def _item(self, table: str, rows: list[dict[str, Any]]) -> tuple[Any, dict[str, dict[str, str]] | None]:
+        """The rows as one Arrow table (or as they are where only dlt's per-row normalizer can type
+        them), with the JSON-column hints `table` was not given yet."""
+        if self._arrow is None:
+            self._arrow = ArrowTables(dlt.current.source_schema(), duckdb_capabilities())
+        flat = self._arrow.flatten(rows)
+        table_item = self._arrow.table(table, flat)
+        return rows if table_item is None else table_item, self._list_columns.of(table, flat.list_columns)
 
 
 def _child_rows(
-    rows: list[dict[str, Any]], table: str, parent_key: str, columns: dict[str, dict[str, str]] | None
+    items: Any, columns: dict[str, dict[str, str]] | None, table: str, parent_key: str
 ) -> Any:
     """Rows for a table keyed to a parent: merging on `parent_key` replaces all of a parent's rows.
 
@@ -258,7 +273,7 @@ def _child_rows(
     (`sync._forget_child_primary_keys` drops it from files synced by versions that declared it).
     """
     if columns is None:
-        return dlt.mark.with_table_name(rows, table)  # hinted before: dlt keeps those hints
+        return dlt.mark.with_table_name(items, table)  # hinted before: dlt keeps those hints
     hints = dlt.mark.make_hints(
         table_name=table,
         write_disposition="merge",
@@ -266,7 +281,7 @@ def _child_rows(
         merge_key=parent_key,
         columns=columns,
     )
-    return dlt.mark.with_hints(rows, hints, create_table_variant=True)
+    return dlt.mark.with_hints(items, hints, create_table_variant=True)
 
 
 def _incremental_walk(
@@ -291,14 +306,16 @@ def _since(state: State, cadence: Cadence) -> datetime | None:
 def _finish_walk(state: State, walk: _Walk, run: SyncRun, table: str) -> None:
     """Close a walk that reached its last page: move the cursor, note a complete listing.
 
-    A walk paused for a load stays open: the run's next step continues it.
+    A walk paused for a load stays open: the run's next step continues it. A walk that may
+    have skipped a row moves no cursor, so the next run lists from the same point again.
     """
     if walk.log.paused:
         return
-    if walk.lists_everything:
+    skipped = walk_may_have_skipped(walk.position)
+    if walk.lists_everything and not skipped:
         run.listed_everything(table, walk.log.listed_ids)
     if walk.persistent:
-        if walk.has_cursor:
+        if walk.has_cursor and not skipped:
             state["cursor"] = _next_cursor(state.get("cursor"), walk.position).isoformat()
         del state["walk"]
     run.finish(table)

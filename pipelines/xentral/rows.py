@@ -8,10 +8,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from dlt.common.normalizers.naming.snake_case import NamingConvention
-
-_naming = NamingConvention()
-
 
 def order_row(view: Mapping[str, Any]) -> dict[str, Any]:
     """The sales order as its view returns it, without positions (they get their own table)."""
@@ -46,34 +42,21 @@ def list_row_hash(list_item: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def json_list_columns(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
-    """Column hints that keep nested lists as JSON columns instead of dlt child tables.
-
-    Nested objects still flatten into `parent__child` columns; only lists (tags, shipping
-    costs, variants...) stay whole, so a merged row is complete in one table. Paths are
-    collected raw and named once per page: naming every key of every row cost more than
-    the rest of the extraction.
-    """
-    paths: set[tuple[str, ...]] = set()
-    for row in rows:
-        _collect_list_paths(row, (), paths)
-    names = (_naming.make_path(*map(_naming.normalize_identifier, path)) for path in paths)
-    return {_naming.normalize_path(name): {"data_type": "json"} for name in names}
-
-
 class NewListColumns:
-    """The JSON-column hints of `json_list_columns` that a table was not given yet in this run.
+    """JSON-column hints for the list columns a table was not hinted yet in this run.
 
-    dlt keeps the hints a resource was given; handing them over again with every page made it
-    recompute the table schema each time, about 5 % of a sync's local work.
+    Nested lists (tags, shipping costs, variants...) stay whole in a JSON column instead of
+    becoming dlt child tables, so a merged row is complete in one table. dlt keeps the hints a
+    resource was given; handing them over again with every item made it recompute the table
+    schema each time, about 5 % of a sync's local work.
     """
 
     def __init__(self) -> None:
         self._hinted: dict[str, set[str]] = {}
 
-    def of(self, table: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, str]] | None:
-        """Hints for list columns new to `table`; None once `table` was hinted and nothing is new."""
-        columns = json_list_columns(rows)
+    def of(self, table: str, list_columns: Iterable[str]) -> dict[str, dict[str, str]] | None:
+        """Hints for `list_columns` new to `table`; None once `table` was hinted and nothing is new."""
+        columns = {name: {"data_type": "json"} for name in list_columns}
         hinted = self._hinted.get(table)
         if hinted is None:
             self._hinted[table] = set(columns)
@@ -81,11 +64,3 @@ class NewListColumns:
         new = {name: hint for name, hint in columns.items() if name not in hinted}
         hinted.update(new)
         return new or None
-
-
-def _collect_list_paths(value: Mapping[str, Any], prefix: tuple[str, ...], paths: set[tuple[str, ...]]) -> None:
-    for key, item in value.items():
-        if type(item) is list:  # exact types: API answers are decoded JSON, and isinstance on ABCs is slow
-            paths.add((*prefix, key))
-        elif type(item) is dict:
-            _collect_list_paths(item, (*prefix, key), paths)

@@ -68,6 +68,19 @@ def test_the_sessions_headers_cookies_and_hooks_apply_and_ours_win(requests_mock
     assert answered == [200]
 
 
+def test_no_cookie_header_while_the_jar_is_empty_and_the_jars_cookies_once_it_has_some(
+    requests_mock: rm.Mocker,
+) -> None:
+    requests_mock.get(VIEW_URL, json={"data": {}})
+    session = environment_session(BASE_URL)
+    client = XentralClient(BASE_URL, TOKEN, session=session)
+    client.get_data("/api/v1/salesOrders/17")
+    assert "Cookie" not in requests_mock.last_request.headers
+    session.cookies.set("balancer", "node-3", domain="acme.xentral.biz")  # as an answer's Set-Cookie would
+    client.get_data("/api/v1/salesOrders/17")
+    assert requests_mock.last_request.headers["Cookie"] == "balancer=node-3"
+
+
 def test_a_get_follows_a_redirect_on_the_same_host_with_the_token(
     client: XentralClient, requests_mock: rm.Mocker
 ) -> None:
