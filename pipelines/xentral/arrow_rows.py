@@ -33,12 +33,39 @@ _UNFIT = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, Value
 
 @dataclass
 class FlatRows:
-    """Rows flattened to column names, with the names that hold lists (JSON columns)."""
+    """Rows flattened into columns (None where a row lacks the key), with the columns that hold lists."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    count: int = 0
     list_columns: set[str] = field(default_factory=set)
     ambiguous: bool = False
     """Two keys of one row name the same column (`fooBar`, `foo_bar`)."""
+
+    def add(self, name: str, value: Any) -> None:
+        column = self.columns.get(name)
+        if column is None:
+            column = self.columns[name] = [None] * self.count
+        elif len(column) > self.count:
+            self.ambiguous = True
+            return
+        elif len(column) < self.count:
+            column.extend([None] * (self.count - len(column)))
+        column.append(value)
+
+    def end_row(self) -> None:
+        self.count += 1
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows again, one dict each without the keys they lack (for tests and reading)."""
+        self._pad()
+        return [
+            {name: column[index] for name, column in self.columns.items() if column[index] is not None}
+            for index in range(self.count)
+        ]
+
+    def _pad(self) -> None:
+        for column in self.columns.values():
+            column.extend([None] * (self.count - len(column)))
 
 
 @cache
@@ -63,22 +90,18 @@ class ArrowTables:
         """Nested objects into `parent__child` columns; lists stay whole."""
         flat = FlatRows()
         for row in rows:
-            flat_row: dict[str, Any] = {}
-            self._flatten_into(flat_row, row, "", flat)
-            flat.rows.append(flat_row)
+            self._flatten_into(flat, row, "")
+            flat.end_row()
         return flat
 
     def table(self, table_name: str, flat: FlatRows) -> pa.Table | None:
         """The rows as one Arrow table for `table_name`; None where only dlt's per-row path can type them."""
         if flat.ambiguous:
             return None
-        names: dict[str, None] = {}
-        for row in flat.rows:
-            names.update(dict.fromkeys(row))
+        flat._pad()
         known = self._schema.get_table_columns(table_name) if table_name in self._schema.tables else {}
         arrays: dict[str, pa.Array] = {}
-        for name in names:
-            values = [row.get(name) for row in flat.rows]
+        for name, values in flat.columns.items():
             if all(value is None for value in values):
                 continue  # as dlt does with a None: no column for it, nulls where the column exists
             array = self._column(values, name, known.get(name))
@@ -89,7 +112,7 @@ class ArrowTables:
             return None
         return pa.Table.from_arrays(list(arrays.values()), names=list(arrays))
 
-    def _flatten_into(self, flat_row: dict[str, Any], value: Mapping[str, Any], parent: str, flat: FlatRows) -> None:
+    def _flatten_into(self, flat: FlatRows, value: Mapping[str, Any], parent: str) -> None:
         names = self._names.get(parent)
         if names is None:
             names = self._names[parent] = {}
@@ -99,13 +122,11 @@ class ArrowTables:
                 name = names[key] = self._name(parent, key)
             kind = type(item)  # exact types: decoded JSON, and isinstance on ABCs is slow
             if kind is dict:
-                self._flatten_into(flat_row, item, name, flat)
+                self._flatten_into(flat, item, name)
                 continue
             if kind is list:
                 flat.list_columns.add(name)
-            if name in flat_row:
-                flat.ambiguous = True
-            flat_row[name] = item
+            flat.add(name, item)
 
     def _name(self, parent: str, key: str) -> str:
         naming = self._naming
@@ -141,7 +162,9 @@ def _typed(
         arrow_type, convert = converter
         return pa.array([None if value is None else convert(value) for value in values], type=arrow_type)
     arrow_type = get_py_arrow_datatype({**(known or {}), "data_type": data_type}, caps, "UTC")
-    array = pa.array(values)
+    if data_type in _STRICT:
+        return pa.array(values, type=arrow_type)
+    array = pa.array(values)  # numbers as they are, then a safe cast: 2.0 fits a bigint, 1.5 does not
     return array if array.type == arrow_type else array.cast(arrow_type)
 
 
@@ -162,12 +185,6 @@ def _date(value: Any) -> date:
     return value if type(value) is date else date.fromisoformat(value)
 
 
-def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise TypeError(f"{value!r} is not text")
-    return value
-
-
 def _list_json(value: Any) -> str:
     if type(value) is not list:
         raise TypeError(f"{value!r} is not a list")
@@ -178,6 +195,8 @@ _CONVERTERS: dict[str, tuple[pa.DataType, Callable[[Any], Any]]] = {
     "timestamp": (pa.timestamp("us", tz="UTC"), _timestamp),
     "date": (pa.date32(), _date),
     "json": (pa.string(), _list_json),
-    "text": (pa.string(), _text),
 }
-"""Types whose values Arrow would not convert as dlt does (ISO strings, lists), or would convert too freely."""
+"""Types whose values Arrow would not convert as dlt does: ISO strings, lists."""
+
+_STRICT = ("text", "bool")
+"""Types Arrow builds only from values of that type (no number as text, no 1 as true)."""
