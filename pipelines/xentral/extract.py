@@ -44,9 +44,10 @@ from pipelines.xentral.timestamps import format_timestamp, parse_timestamp
 
 State = MutableMapping[str, Any]
 
-ROWS_PER_ITEM = 1000
+ROWS_PER_ITEM = 250
 """Rows of whole pages gathered before they go to dlt as one item: every item costs dlt a schema
-update, which at a page per item was a fifth of a sync's local time (bench/RESULTS.md)."""
+update, which at a page per item was a fifth of a sync's local time; larger items cost memory
+(peak at 10,000 orders: 267 MB at 250 rows, 293 at 1,000, 388 at 5,000; bench/RESULTS.md)."""
 
 
 @dataclass(frozen=True)
