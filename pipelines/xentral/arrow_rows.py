@@ -41,29 +41,11 @@ class FlatRows:
     ambiguous: bool = False
     """Two keys of one row name the same column (`fooBar`, `foo_bar`)."""
 
-    def add(self, name: str, value: Any) -> None:
-        column = self.columns.get(name)
-        if column is None:
-            column = self.columns[name] = [None] * self.count
-        elif len(column) > self.count:
-            self.ambiguous = True
-            return
-        elif len(column) < self.count:
-            column.extend([None] * (self.count - len(column)))
-        column.append(value)
-
     def end_row(self) -> None:
         self.count += 1
 
-    def rows(self) -> list[dict[str, Any]]:
-        """The rows again, one dict each without the keys they lack (for tests and reading)."""
-        self._pad()
-        return [
-            {name: column[index] for name, column in self.columns.items() if column[index] is not None}
-            for index in range(self.count)
-        ]
-
-    def _pad(self) -> None:
+    def pad(self) -> None:
+        """Give every column a value (None) for the rows that lacked its key."""
         for column in self.columns.values():
             column.extend([None] * (self.count - len(column)))
 
@@ -98,7 +80,7 @@ class ArrowTables:
         """The rows as one Arrow table for `table_name`; None where only dlt's per-row path can type them."""
         if flat.ambiguous:
             return None
-        flat._pad()
+        flat.pad()
         known = self._schema.get_table_columns(table_name) if table_name in self._schema.tables else {}
         arrays: dict[str, pa.Array] = {}
         for name, values in flat.columns.items():
@@ -126,7 +108,16 @@ class ArrowTables:
                 continue
             if kind is list:
                 flat.list_columns.add(name)
-            flat.add(name, item)
+            # appended in place, not through a method: this runs for every value of every row
+            column = flat.columns.get(name)
+            if column is None:
+                column = flat.columns[name] = [None] * flat.count
+            elif len(column) != flat.count:
+                if len(column) > flat.count:  # this row set it already
+                    flat.ambiguous = True
+                    continue
+                column.extend([None] * (flat.count - len(column)))
+            column.append(item)
 
     def _name(self, parent: str, key: str) -> str:
         naming = self._naming

@@ -33,10 +33,15 @@ def test_nested_objects_flatten_to_dlt_names_and_lists_are_noted() -> None:
         {"id": "1", "netSales": {"amount": 1.5, "currency": "EUR"}, "tags": ["a"]},
         {"id": "2", "delivery": {"shippingAddress": {"zipCode": "50667"}, "shippingCosts": []}},
     ])
-    assert flat.rows() == [
-        {"id": "1", "net_sales__amount": 1.5, "net_sales__currency": "EUR", "tags": ["a"]},
-        {"id": "2", "delivery__shipping_address__zip_code": "50667", "delivery__shipping_costs": []},
-    ]
+    flat.pad()
+    assert flat.columns == {
+        "id": ["1", "2"],
+        "net_sales__amount": [1.5, None],
+        "net_sales__currency": ["EUR", None],
+        "tags": [["a"], None],
+        "delivery__shipping_address__zip_code": [None, "50667"],
+        "delivery__shipping_costs": [None, []],
+    }
     assert flat.list_columns == {"tags", "delivery__shipping_costs"}
     assert not flat.ambiguous
 
