@@ -176,10 +176,10 @@ def _date(value: Any) -> date:
     return value if type(value) is date else date.fromisoformat(value)
 
 
-def _list_json(value: Any) -> str:
+def _list_json(value: Any) -> str | None:
     if type(value) is not list:
         raise TypeError(f"{value!r} is not a list")
-    return orjson.dumps(value).decode()
+    return _json(value)
 
 
 _CONVERTERS: dict[str, tuple[pa.DataType, Callable[[Any], Any]]] = {

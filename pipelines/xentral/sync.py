@@ -169,11 +169,11 @@ def _pipeline(config: SyncConfig) -> dlt.Pipeline:
     # Pages go through extract as Arrow tables (`arrow_rows.py`); they get dlt's row columns
     # as dict rows do, so a table is the same whichever path its rows took.
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
+    dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
     # Resources yield None after a page that did not fill an item: dlt then turns to the next
     # resource, and sleeps this long once all of them did so in a row (its default, 10 ms a
     # page, would cost more than the page). Nothing here waits on dlt's futures.
     dlt.config["extract.futures_poll_interval"] = 0.0
-    dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=dlt.destinations.duckdb(
