@@ -17,6 +17,9 @@ from pipelines.xentral.timestamps import parse_timestamp
 
 SYNC_TABLES = ("sales_orders", "sales_order_positions", "products", "customers", "customer_addresses")
 
+FAST = {"rate_limit": 1000, "rate_window_seconds": 1.0}
+"""Emulator settings whose rate limit never slows a test."""
+
 
 def sync_config(emulator: RunningEmulator, duckdb_path: Path, **overrides: Any) -> SyncConfig:
     """A config for the emulator: its limit and window, fast retries."""

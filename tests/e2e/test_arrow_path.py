@@ -7,11 +7,14 @@ from pathlib import Path
 import pytest
 
 from pipelines.xentral.arrow_rows import ArrowTables
-from tests.e2e.helpers import SYNC_TABLES, query, sync, table_snapshot
+from tests.e2e.helpers import FAST, SYNC_TABLES, query, sync, table_snapshot
 
-FAST = {"rate_limit": 1000, "rate_window_seconds": 1.0}
 RUN_TIME_COLUMNS = ("details_synced_at", "vanished_at")
 """Set from the time of the run, which differs between the two runs."""
+
+
+def _no_table(self: ArrowTables, table_name: str, flat: object) -> None:
+    """In place of `ArrowTables.table`: every item goes to dlt as dict rows."""
 
 
 def _column_types(duckdb_path: Path) -> dict[str, list[tuple[str, str]]]:
@@ -40,12 +43,12 @@ def test_arrow_tables_and_dict_rows_load_the_same_tables(
     arrow_db, rows_db = tmp_path / "arrow.duckdb", tmp_path / "rows.duckdb"
     sync(emulator, arrow_db)
     with monkeypatch.context() as patched:
-        patched.setattr(ArrowTables, "table", lambda self, table_name, flat: None)  # every item as dict rows
+        patched.setattr(ArrowTables, "table", _no_table)
         sync(emulator, rows_db)
     _night_of_changes(emulator)
     sync(emulator, arrow_db)
     with monkeypatch.context() as patched:
-        patched.setattr(ArrowTables, "table", lambda self, table_name, flat: None)
+        patched.setattr(ArrowTables, "table", _no_table)
         sync(emulator, rows_db)
 
     assert _column_types(arrow_db) == _column_types(rows_db)

@@ -15,6 +15,7 @@ from pipelines.xentral.extract import SyncOptions
 from pipelines.xentral.sync import DestinationError, SyncFailedError
 from pipelines.xentral.timestamps import parse_timestamp
 from tests.e2e.helpers import (
+    FAST,
     age_customer_details,
     assert_matches_truth,
     loaded_customers,
@@ -31,7 +32,6 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.e2e
 
 BERLIN = ZoneInfo("Europe/Berlin")
-FAST = {"rate_limit": 1000, "rate_window_seconds": 1.0}
 
 
 def test_full_sync_lands_the_emulators_truth(emulator_factory, tmp_path: Path) -> None:

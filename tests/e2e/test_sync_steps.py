@@ -13,6 +13,7 @@ import pytest
 from pipelines.xentral.extract import SyncOptions
 from pipelines.xentral.settings import PIPELINE_NAME
 from tests.e2e.helpers import (
+    FAST,
     age_customer_details,
     assert_matches_truth,
     loaded_orders,
@@ -24,7 +25,6 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.e2e
 
-FAST = {"rate_limit": 1000, "rate_window_seconds": 1.0}
 ONE_STEP = 10**6
 
 
