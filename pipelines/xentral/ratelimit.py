@@ -104,10 +104,13 @@ class RateLimiter:
         (limit+1)th into a window: the limit can be used in full (no headroom) without a 429.
         """
         with self._lock:
-            try:
-                self._sent.remove(ticket)
-            except ValueError:
-                pass  # already expired: the request took longer than a window
+            if self._sent and self._sent[-1] == ticket:
+                self._sent.pop()  # one request at a time: its ticket is the newest (remove() scans from the oldest)
+            else:
+                try:
+                    self._sent.remove(ticket)
+                except ValueError:
+                    pass  # already expired: the request took longer than a window
             self._sent.append(max(self._clock(), self._sent[-1] if self._sent else -math.inf))
 
     def observe(self, headers: Mapping[str, str]) -> None:

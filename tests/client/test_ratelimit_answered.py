@@ -42,6 +42,21 @@ def test_an_answer_slower_than_a_window_still_counts_from_its_arrival(clock: Fak
     assert clock.now == pytest.approx(35.0)
 
 
+def test_answers_out_of_order_each_move_their_own_request(clock: FakeClock) -> None:
+    limiter = make_limiter(clock, limit=2, window_seconds=10.0, headroom=0.0)
+    older = limiter.acquire()
+    clock.now = 1.0
+    newer = limiter.acquire()
+    clock.now = 2.0
+    limiter.answered(newer)
+    clock.now = 3.0
+    limiter.answered(older)  # answered last: counts from 3, the newer one from 2
+    limiter.acquire()
+    assert clock.now == pytest.approx(12.0)
+    limiter.acquire()
+    assert clock.now == pytest.approx(13.0)
+
+
 def test_the_session_takes_proxy_and_ca_bundle_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     monkeypatch.delenv("NO_PROXY", raising=False)
