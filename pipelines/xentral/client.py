@@ -233,6 +233,9 @@ class XentralClient:
             "Accept": "application/json",
             "User-Agent": user_agent,
         }
+        self._header_cache: tuple[tuple[tuple[str, Any], ...] | None, CaseInsensitiveDict[str]] = (
+            None, CaseInsensitiveDict()
+        )
         self._max_rate_limit_wait = max_rate_limit_wait
         self._sleep = sleep
         self._jitter = jitter
@@ -411,23 +414,33 @@ class XentralClient:
         applies them; ``~/.netrc`` never does (it would replace the token).
         """
         url = self.base_url + path + (f"?{urlencode(params)}" if params else "")  # as requests encodes params
-        headers = CaseInsensitiveDict(self._session.headers)
-        headers.update(self._headers)
         cookies = merge_cookies(RequestsCookieJar(), self._session.cookies)
         prepared = requests.PreparedRequest()
-        # `PreparedRequest.prepare`, step by step, so that no cookies cost no work: building an
-        # empty Cookie header walks the cookie jar's policy machinery on every request.
+        # `PreparedRequest.prepare`, step by step, so that what does not change costs no work
         prepared.prepare_method(method)
         prepared.prepare_url(url, None)
-        prepared.prepare_headers({name: value for name, value in headers.items() if value is not None})
+        prepared.headers = self._request_headers()
         if cookies:
             prepared.prepare_cookies(cookies)
-        else:
+        else:  # building an empty Cookie header walks the cookie jar's policy machinery
             prepared._cookies = cookies  # where requests keeps them for redirects and answers' cookies
         prepared.prepare_body(None, None, json_body)
-        prepared.prepare_auth(self._session.auth, url)
+        if self._session.auth is not None:  # `base_url_for` leaves no credentials in the URL for requests to use
+            prepared.prepare_auth(self._session.auth, url)
         prepared.prepare_hooks(self._session.hooks)
         return prepared
+
+    def _request_headers(self) -> CaseInsensitiveDict[str]:
+        """The session's headers under ours, validated by requests once for as long as the session's stay the same."""
+        session_headers = tuple(self._session.headers.items())
+        source, template = self._header_cache
+        if session_headers != source:
+            merged = CaseInsensitiveDict(self._session.headers)
+            merged.update(self._headers)
+            prepared = requests.PreparedRequest()
+            prepared.prepare_headers({name: value for name, value in merged.items() if value is not None})
+            source, template = self._header_cache = (session_headers, prepared.headers)
+        return template.copy()  # the body's headers go into the copy
 
     def _environment_settings(self, url: str) -> dict[str, Any]:
         """Proxy and CA settings to send with: none of its own for a session that does not trust

@@ -68,6 +68,32 @@ def test_the_sessions_headers_cookies_and_hooks_apply_and_ours_win(requests_mock
     assert answered == [200]
 
 
+def test_the_sessions_headers_and_auth_apply_as_they_are_at_each_request(requests_mock: rm.Mocker) -> None:
+    requests_mock.get(VIEW_URL, json={"data": {}})
+    requests_mock.post(f"{BASE_URL}/api/v1/salesOrders/actions/import", status_code=201,
+                       headers={"Location": "/api/v1/salesOrders/99"})
+    session = environment_session(BASE_URL)
+    client = XentralClient(BASE_URL, TOKEN, session=session)
+    client.get_data("/api/v1/salesOrders/17")
+    assert "X-Trace" not in requests_mock.last_request.headers
+
+    session.headers["X-Trace"] = "on"
+    client.create_sales_order({"externalOrderNumber": "SW-1"})
+    assert requests_mock.last_request.headers["X-Trace"] == "on"
+
+    def signed(request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["X-Signature"] = f"signed {request.path_url}"
+        return request
+
+    session.auth = signed
+    client.get_data("/api/v1/salesOrders/17")
+    sent = requests_mock.last_request.headers
+    assert sent["X-Trace"] == "on"
+    assert sent["X-Signature"] == "signed /api/v1/salesOrders/17"
+    assert sent["Authorization"] == f"Bearer {TOKEN}"
+    assert "Content-Type" not in sent and "Content-Length" not in sent  # the POST's body headers stayed with it
+
+
 def test_no_cookie_header_while_the_jar_is_empty_and_the_jars_cookies_once_it_has_some(
     requests_mock: rm.Mocker,
 ) -> None:
