@@ -25,6 +25,7 @@ from pipelines.xentral.settings import (
     DEFAULT_CURSOR_LAG_SECONDS,
     DEFAULT_CUSTOMER_REFRESH_DAYS,
     DEFAULT_DATASET,
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
     DEFAULT_DUCKDB_PATH,
     DEFAULT_PRODUCT_FULL_LISTING_DAYS,
     DEFAULT_ROWS_PER_LOAD,
@@ -55,7 +56,7 @@ class SyncConfig:
     cursor_lag_seconds: int = DEFAULT_CURSOR_LAG_SECONDS
     customer_refresh_days: int = DEFAULT_CUSTOMER_REFRESH_DAYS
     product_full_listing_days: int = DEFAULT_PRODUCT_FULL_LISTING_DAYS
-    duckdb_memory_limit: str | None = None
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     rows_per_load: int = DEFAULT_ROWS_PER_LOAD
 
     @property
@@ -99,7 +100,7 @@ def resolve_sync_config(flags: Mapping[str, Any], env: Mapping[str, str] | None 
         cursor_lag_seconds=_pick(flags, "cursor_lag_seconds", int, DEFAULT_CURSOR_LAG_SECONDS),
         customer_refresh_days=_pick(flags, "customer_refresh_days", int, DEFAULT_CUSTOMER_REFRESH_DAYS),
         product_full_listing_days=_pick(flags, "product_full_listing_days", int, DEFAULT_PRODUCT_FULL_LISTING_DAYS),
-        duckdb_memory_limit=_memory_size(_pick_optional(flags, "duckdb_memory_limit")),
+        duckdb_memory_limit=_memory_size(_pick(flags, "duckdb_memory_limit", str, DEFAULT_DUCKDB_MEMORY_LIMIT).strip()),
         rows_per_load=_positive(_pick(flags, "rows_per_load", int, DEFAULT_ROWS_PER_LOAD), "rows_per_load"),
     )
 
@@ -184,9 +185,9 @@ def _pick(flags: Mapping[str, Any], name: str, kind: type[T], default: T) -> T:
         raise ConfigError(f"setting {name} = {value!r} is not a valid {kind.__name__}") from None
 
 
-def _memory_size(value: str | None) -> str | None:
+def _memory_size(value: str) -> str:
     """``512MB``, ``2 GB``, ``1.5GiB``: a size DuckDB's ``memory_limit`` understands, checked up front."""
-    if value is not None and not _MEMORY_SIZE.fullmatch(value):
+    if not _MEMORY_SIZE.fullmatch(value):
         raise ConfigError(f"setting duckdb_memory_limit = {value!r} is not a size like 512MB or 2GB")
     return value
 

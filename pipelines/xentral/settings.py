@@ -27,6 +27,11 @@ DEFAULT_ROWS_PER_LOAD = 5000
 its memory whatever the instance's size (bench/RESULTS.md). At 100 requests a minute a step
 of orders is about 50 minutes of fetching: all a run killed mid-way can lose."""
 
+DEFAULT_DUCKDB_MEMORY_LIMIT = "64MB"
+"""DuckDB's buffer memory during a sync. The sync holds the file open for the whole run, and
+without a cap DuckDB would keep every block it read or wrote (640 MB at 100,000 orders); a
+step needs far less (100,000 orders load within 48 MB; bench/RESULTS.md)."""
+
 DEFAULT_DATASET = "xentral"
 DEFAULT_DUCKDB_PATH = "xentral.duckdb"
 PIPELINE_NAME = "xentral_sync"

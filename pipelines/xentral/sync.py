@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
 import dlt
+import duckdb
 import pandas as pd
 from dlt.common.destination import TLoaderFileFormat
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
@@ -31,6 +32,7 @@ from pipelines.xentral.recovery import finish_interrupted_run, forget_state_with
 from pipelines.xentral.settings import (
     ADDRESSES_TABLE,
     CUSTOMERS_PATH,
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
     PIPELINE_NAME,
     POSITIONS_TABLE,
     PRODUCTS_PATH,
@@ -99,11 +101,13 @@ def run_sync(
     """Sync the selected resources into DuckDB; raise `XentralError` with one clear line on failure."""
     started = time.monotonic()
     config.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(config):
+    with ExitStack() as stack:
+        stack.enter_context(_exclusive(config))
         client = client_for(config, max_requests=max_requests, on_wait=on_wait)
         limiter = client.limiter
         client.check_connection(_connection_check_path(resources))
         forget_state_without_data(config.duckdb_path, config.pipelines_dir)
+        stack.enter_context(_database_kept_open(config))
         pipeline = _pipeline(config)
         resumed = _dlt_step("nothing was fetched yet", lambda: finish_interrupted_run(pipeline))
         run = SyncRun(
@@ -152,6 +156,24 @@ def _exclusive(config: SyncConfig) -> Iterator[None]:
         lock.release()
 
 
+@contextmanager
+def _database_kept_open(config: SyncConfig) -> Iterator[None]:
+    """Hold the DuckDB file open for the whole run.
+
+    dlt opens and closes DuckDB for every load job, lookup and count, ten times a step; with the
+    file held open each of those joins the open database (2 ms) instead of starting DuckDB anew
+    (25 ms) and checkpointing it on close. Analysts' sessions wait for the run either way.
+    """
+    try:
+        connection = duckdb.connect(str(config.duckdb_path))
+    except duckdb.Error as error:
+        raise DestinationError(f"{_duckdb_problem(error)}; nothing was fetched yet") from None
+    try:
+        yield
+    finally:
+        connection.close()
+
+
 def _connection_check_path(resources: Sequence[str]) -> str:
     """A list the token must be able to read anyway: the first resource asked for."""
     return RESOURCE_PATHS[resources[0]]
@@ -188,13 +210,10 @@ def _duckdb_settings(config: SyncConfig) -> dict[str, Any]:
     """How DuckDB may use memory while it loads.
 
     Rows need no order inside a table, and keeping insertion order makes DuckDB hold more of
-    a large merge in memory. ``duckdb_memory_limit`` caps it further (DuckDB then spills to a
-    temporary folder beside the file); unset, DuckDB's own default applies (80 % of the RAM).
+    a large merge in memory. ``duckdb_memory_limit`` caps DuckDB's buffers (it spills to a
+    temporary folder beside the file), which would otherwise keep every block the run touched.
     """
-    settings: dict[str, Any] = {"preserve_insertion_order": False}
-    if config.duckdb_memory_limit:
-        settings["memory_limit"] = config.duckdb_memory_limit
-    return settings
+    return {"preserve_insertion_order": False, "memory_limit": config.duckdb_memory_limit}
 
 
 def _extract_and_load_in_steps(
@@ -238,15 +257,24 @@ def _dlt_step(consequence: str, step: Callable[[], T]) -> T:
 
 def _destination_problem(failure: PipelineStepFailed) -> str:
     *_, root = _causes(failure)
-    reason = str(root).strip().splitlines()[0] if str(root).strip() else type(root).__name__
+    return _duckdb_problem(root, at_step=failure.step)
+
+
+def _duckdb_problem(error: BaseException, at_step: str | None = None) -> str:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if "Could not set lock" in reason or "Conflicting lock" in reason:
-        holder = re.search(r"\(PID (\d+)\)", str(failure))
+        holder = re.search(r"\(PID (\d+)\)", str(error))
         who = f" (process {holder.group(1)})" if holder else ""
         return (
             f"the DuckDB file is open in another process{who}, e.g. a DuckDB session; "
             "close it, or open it with -readonly only while no sync runs"
         )
-    return f"writing to DuckDB failed at step {failure.step}: {reason}"
+    if "Out of Memory" in reason:
+        return (
+            f"DuckDB ran out of memory within duckdb_memory_limit ({reason}); "
+            f"set duckdb_memory_limit higher (default {DEFAULT_DUCKDB_MEMORY_LIMIT}), e.g. 256MB"
+        )
+    return f"writing to DuckDB failed at step {at_step}: {reason}" if at_step else f"opening DuckDB failed: {reason}"
 
 
 def _extract(pipeline: dlt.Pipeline, source: DltSource, *, drop: bool) -> None:

@@ -71,7 +71,7 @@ def test_a_setting_of_the_wrong_kind_is_named(project: Path) -> None:
 def test_duckdb_memory_limit_is_checked_before_anything_runs(project: Path) -> None:
     _reload_dlt_config()  # this test's empty .dlt/, not the previous test's
     env = {"XENTRAL_INSTANCE_HOST": "acme.xentral.biz", "XENTRAL_API_TOKEN": "t"}
-    assert resolve_sync_config({}, env).duckdb_memory_limit is None
+    assert resolve_sync_config({}, env).duckdb_memory_limit == "64MB"
     assert resolve_sync_config({"duckdb_memory_limit": "256MB"}, env).duckdb_memory_limit == "256MB"
     with pytest.raises(ConfigError, match="duckdb_memory_limit = 'lots' is not a size like 512MB"):
         resolve_sync_config({"duckdb_memory_limit": "lots"}, env)
