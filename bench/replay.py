@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import numpy as np
 import requests
@@ -116,24 +118,24 @@ class ReplayAdapter(BaseAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:
         self.requests += 1
-        url = urlsplit(request.url or "")
-        body = self._body(url.path, parse_qs(url.query))
+        path, _, query = (request.url or "").removeprefix(BASE_URL).partition("?")
+        body = self._body(path, query)
         response = requests.Response()
         response.status_code = 200 if body is not None else 404
         response._content = body if body is not None else b'{"message":"Not found"}'
         response.headers["Content-Type"] = "application/json"
-        response.headers["Date"] = formatdate(usegmt=True)
+        response.headers["Date"] = _http_date(int(time.time()))
         response.encoding = "utf-8"
         response.url = request.url or ""
         response.request = request
         return response
 
-    def _body(self, path: str, query: dict[str, list[str]]) -> bytes | None:
+    def _body(self, path: str, query: str) -> bytes | None:
         found = _VIEW.match(path)
         if found:
             return self._views.get(int(found.group(1)))
         if path == _LIST:
-            number = int(query.get("page[number]", ["1"])[0])
+            number = int(parse_qs(query).get("page[number]", ["1"])[0])
             page = self._pages.get(number)
             if page is not None:
                 return page
@@ -143,6 +145,12 @@ class ReplayAdapter(BaseAdapter):
 
     def close(self) -> None:
         pass
+
+
+@lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    """The `Date` header of an answer within `second` (formatting it costs more than the rest of an answer)."""
+    return formatdate(second, usegmt=True)
 
 
 def replay_session(recording: Recording) -> requests.Session:
