@@ -107,7 +107,7 @@ def run_sync(
         limiter = client.limiter
         client.check_connection(_connection_check_path(resources))
         forget_state_without_data(config.duckdb_path, config.pipelines_dir)
-        stack.enter_context(_database_kept_open(config))
+        database = stack.enter_context(_database_kept_open(config))
         pipeline = _pipeline(config)
         resumed = _dlt_step("nothing was fetched yet", lambda: finish_interrupted_run(pipeline))
         run = SyncRun(
@@ -116,7 +116,7 @@ def run_sync(
             requests_made=lambda: client.requests_made,
             rows_per_load=config.rows_per_load,
         )
-        _extract_and_load_in_steps(pipeline, client, run, options, config.cadence, resources)
+        _extract_and_load_in_steps(pipeline, database, client, run, options, config.cadence, resources)
         vanished = flag_vanished(pipeline, run.complete_listings, run.started_at)
         result = SyncResult(
             table_rows=count_rows(pipeline),
@@ -157,7 +157,7 @@ def _exclusive(config: SyncConfig) -> Iterator[None]:
 
 
 @contextmanager
-def _database_kept_open(config: SyncConfig) -> Iterator[None]:
+def _database_kept_open(config: SyncConfig) -> Iterator[duckdb.DuckDBPyConnection]:
     """Hold the DuckDB file open for the whole run.
 
     dlt opens and closes DuckDB for every load job, lookup and count, ten times a step; with the
@@ -169,9 +169,23 @@ def _database_kept_open(config: SyncConfig) -> Iterator[None]:
     except duckdb.Error as error:
         raise DestinationError(f"{_duckdb_problem(error)}; nothing was fetched yet") from None
     try:
-        yield
+        yield connection
     finally:
         connection.close()
+
+
+def _checkpoint(database: duckdb.DuckDBPyConnection) -> None:
+    """Write the step's rows into the file's tables now.
+
+    Rows not yet checkpointed stay in DuckDB's memory, which the memory limit cannot spill: at
+    DuckDB's own threshold (16 MB of log) that was about 50 MB, and a 32MB limit ran out.
+    """
+    try:
+        database.execute("CHECKPOINT")
+    except duckdb.Error as error:
+        raise DestinationError(
+            f"{_duckdb_problem(error, at_step='checkpoint')}; the loaded rows are kept in DuckDB's log"
+        ) from None
 
 
 def _connection_check_path(resources: Sequence[str]) -> str:
@@ -218,6 +232,7 @@ def _duckdb_settings(config: SyncConfig) -> dict[str, Any]:
 
 def _extract_and_load_in_steps(
     pipeline: dlt.Pipeline,
+    database: duckdb.DuckDBPyConnection,
     client: XentralClient,
     run: SyncRun,
     options: SyncOptions,
@@ -239,6 +254,7 @@ def _extract_and_load_in_steps(
             source = xentral_source(client, run, loaded, step_options, cadence, pending)
             _extract(pipeline, source, drop=first_step and options.full_refresh)
         _dlt_step("what was fetched is kept and loads first on the next run", lambda: _normalize_and_load(pipeline))
+        _checkpoint(database)
         pending = [] if run.should_stop else run.paused_resources()
 
 

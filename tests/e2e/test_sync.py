@@ -339,6 +339,16 @@ def test_time_budget_stops_cleanly_and_the_next_run_finishes(emulator_factory, t
     assert_matches_truth(emulator, db)
 
 
+def test_a_file_that_is_not_duckdb_stops_the_run_before_any_order_is_fetched(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=5, products=2, customers=2, **FAST)
+    db = tmp_path / "x.duckdb"
+    db.write_text("order_id;amount\n1;9.99\n")  # a CSV saved under the DuckDB file's name
+    with pytest.raises(DestinationError, match=r"opening DuckDB failed: .*x\.duckdb.*; nothing was fetched yet"):
+        sync(emulator, db)
+    assert emulator.stats.snapshot()["operations"].get("salesOrder.view", 0) == 0
+    assert db.read_text() == "order_id;amount\n1;9.99\n"
+
+
 def test_a_duckdb_file_held_open_elsewhere_stops_the_run_with_one_line(emulator_factory, tmp_path: Path) -> None:
     emulator = emulator_factory(orders=20, products=5, customers=5, **FAST)
     db = tmp_path / "x.duckdb"

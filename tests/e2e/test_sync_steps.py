@@ -158,3 +158,20 @@ def _child_key_hints(db: Path) -> dict[str, dict[str, list[str]]]:
         }
         for table in ("sales_order_positions", "customer_addresses")
     }
+
+
+def test_each_step_is_written_into_the_file_before_the_next_one_fetches(emulator_factory, tmp_path: Path) -> None:
+    """Rows left in DuckDB's log stay in its memory, which the memory limit cannot spill."""
+    emulator = emulator_factory(orders=150, products=2, customers=2, **FAST)
+    db = tmp_path / "x.duckdb"
+    log = tmp_path / "x.duckdb.wal"
+    log_bytes_while_fetching: list[int] = []
+
+    def note_log_size(*_: object) -> None:
+        log_bytes_while_fetching.append(log.stat().st_size if log.exists() else 0)
+
+    result = sync(emulator, db, rows_per_load=40, resources=("sales_orders",), on_progress=note_log_size)
+
+    assert result.loads == 3 and result.table_rows["sales_orders"] == 150
+    assert len(log_bytes_while_fetching) >= 6
+    assert set(log_bytes_while_fetching) == {0}
