@@ -25,6 +25,7 @@ from pipelines.xentral.client import XentralClient
 from pipelines.xentral.config import SyncConfig
 from pipelines.xentral.connect import client_for
 from pipelines.xentral.control import ProgressListener, SyncRun
+from pipelines.xentral.destination import DuckDbDestination
 from pipelines.xentral.errors import XentralError
 from pipelines.xentral.extract import Cadence, SyncOptions
 from pipelines.xentral.loaded import LoadedRows
@@ -212,7 +213,7 @@ def _pipeline(config: SyncConfig) -> dlt.Pipeline:
     dlt.config["extract.futures_poll_interval"] = 0.0
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(
+        destination=DuckDbDestination(
             DuckDbCredentials(str(config.duckdb_path), global_config=_duckdb_settings(config))
         ),
         dataset_name=config.dataset,
