@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pipelines.xentral.errors import RequestBudgetExhausted, XentralError
+from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.listing import WalkLog
 
 
@@ -46,7 +47,7 @@ class SyncRun:
     stop_reason: str | None = None
     failure: XentralError | None = None
     rows_per_load: int | None = None
-    complete_listings: dict[str, set[str]] = field(default_factory=dict)
+    complete_listings: dict[str, ListedIds] = field(default_factory=dict)
     progress: dict[str, ResourceProgress] = field(default_factory=dict)
     walks: dict[str, WalkLog] = field(default_factory=dict)
     loads: int = 0
@@ -91,7 +92,7 @@ class SyncRun:
     def failed(self, error: XentralError) -> None:
         self.failure = self.failure or error
 
-    def listed_everything(self, table: str, ids: set[str]) -> None:
+    def listed_everything(self, table: str, ids: ListedIds) -> None:
         """A complete, unfiltered listing: rows of `table` not in `ids` have vanished."""
         self.complete_listings[table] = ids
 

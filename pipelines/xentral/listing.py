@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipelines.xentral.client import Filter, Order, Page, XentralClient
+from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.settings import PAGE_SIZE
 from pipelines.xentral.timestamps import parse_timestamp
 
@@ -46,7 +47,7 @@ class WalkLog:
     saved between runs (a backfill window).
     """
 
-    listed_ids: set[str] = field(default_factory=set)
+    listed_ids: ListedIds = field(default_factory=ListedIds)
     from_first_page: bool | None = None
     last_total: int | None = None
     last_page_ids: list[str] = field(default_factory=list)
@@ -57,7 +58,7 @@ class WalkLog:
 
     def start_pass(self) -> None:
         self.passes += 1
-        self.listed_ids = set()
+        self.listed_ids = ListedIds()
         self.last_total = None
         self.last_page_ids = []
         self.moved_behind = False

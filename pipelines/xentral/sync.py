@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import dlt
 import duckdb
-import pandas as pd
+import pyarrow as pa
 from dlt.common.destination import TLoaderFileFormat
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
@@ -28,6 +28,7 @@ from pipelines.xentral.control import ProgressListener, SyncRun
 from pipelines.xentral.destination import DuckDbDestination
 from pipelines.xentral.errors import XentralError
 from pipelines.xentral.extract import Cadence, SyncOptions
+from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.loaded import LoadedRows
 from pipelines.xentral.recovery import finish_interrupted_run, forget_state_without_data
 from pipelines.xentral.settings import (
@@ -332,7 +333,7 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def flag_vanished(pipeline: dlt.Pipeline, listings: dict[str, set[str]], at: datetime) -> dict[str, int]:
+def flag_vanished(pipeline: dlt.Pipeline, listings: dict[str, ListedIds], at: datetime) -> dict[str, int]:
     """Mark rows a complete listing no longer shows; unmark rows that show again."""
     flagged: dict[str, int] = {}
     if not listings:
@@ -340,7 +341,7 @@ def flag_vanished(pipeline: dlt.Pipeline, listings: dict[str, set[str]], at: dat
     with pipeline.sql_client() as client:
         connection = client.native_connection
         for table, ids in listings.items():
-            connection.register("listed_ids", pd.DataFrame({"id": sorted(ids)}, dtype="string"))
+            connection.register("listed_ids", pa.table({"id": ids.as_arrow()}))
             qualified = client.make_qualified_table_name(table)
             try:
                 client.execute_sql(
