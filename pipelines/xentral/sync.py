@@ -164,7 +164,8 @@ def _database_kept_open(config: SyncConfig) -> Iterator[duckdb.DuckDBPyConnectio
 
     dlt opens and closes DuckDB for every load job, lookup and count, ten times a step; with the
     file held open each of those joins the open database (2 ms) instead of starting DuckDB anew
-    (25 ms) and checkpointing it on close. Analysts' sessions wait for the run either way.
+    (25 ms) and checkpointing it on close. Sessions of analysts wait for the end of the run,
+    as they mostly did before: the lookups of what was loaded held the file through each step.
     """
     try:
         connection = duckdb.connect(str(config.duckdb_path))
