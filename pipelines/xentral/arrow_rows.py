@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
-import dlt
 import orjson
 import pyarrow as pa
 from dlt.common.destination.capabilities import DestinationCapabilitiesContext
@@ -48,13 +46,6 @@ class FlatRows:
         """Give every column a value (None) for the rows that lacked its key."""
         for column in self.columns.values():
             column.extend([None] * (self.count - len(column)))
-
-
-@cache
-def duckdb_capabilities() -> DestinationCapabilitiesContext:
-    """DuckDB's capabilities (decimal and timestamp precision) once per process: dlt works them
-    out anew from its configuration on every call."""
-    return dlt.destinations.duckdb().capabilities()
 
 
 class ArrowTables:

@@ -16,7 +16,7 @@ from typing import Any
 
 import dlt
 
-from pipelines.xentral.arrow_rows import ArrowTables, duckdb_capabilities
+from pipelines.xentral.arrow_rows import ArrowTables
 from pipelines.xentral.client import Filter, Page, XentralClient
 from pipelines.xentral.control import SyncRun
 from pipelines.xentral.errors import RequestBudgetExhausted, RetriesExhaustedError
@@ -258,7 +258,7 @@ class _Batches:
         """The rows as one Arrow table (or as they are where only dlt's per-row normalizer can type
         them), with the JSON-column hints `table` was not given yet."""
         if self._arrow is None:
-            self._arrow = ArrowTables(dlt.current.source_schema(), duckdb_capabilities())
+            self._arrow = ArrowTables(dlt.current.source_schema(), dlt.current.pipeline().destination.capabilities())
         flat = self._arrow.flatten(rows)
         table_item = self._arrow.table(table, flat)
         return rows if table_item is None else table_item, self._list_columns.of(table, flat.list_columns)
