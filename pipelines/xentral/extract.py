@@ -269,16 +269,16 @@ def _child_rows(
 ) -> Any:
     """Rows for a table keyed to a parent: merging on `parent_key` replaces all of a parent's rows.
 
-    No primary key: with one, dlt deletes rows matching the key OR the parent, a join DuckDB
-    can only run as a nested loop, so each load's merge grew with the whole table
-    (`sync._forget_child_primary_keys` drops it from files synced by versions that declared it).
+    The primary key (parent, id) makes dlt keep one row per key when a load job ran twice (a run
+    killed after DuckDB committed the job's rows but before dlt recorded it); without it such
+    rows stayed doubled until the parent changed.
     """
     if columns is None:
         return dlt.mark.with_table_name(items, table)  # hinted before: dlt keeps those hints
     hints = dlt.mark.make_hints(
         table_name=table,
         write_disposition="merge",
-        primary_key=[],  # not the parent resource's
+        primary_key=[parent_key, "id"],
         merge_key=parent_key,
         columns=columns,
     )

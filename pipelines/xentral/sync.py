@@ -31,6 +31,7 @@ from pipelines.xentral.extract import Cadence, SyncOptions
 from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.loaded import LoadedRows
 from pipelines.xentral.recovery import finish_interrupted_run, forget_state_without_data
+from pipelines.xentral.repair import drop_doubled_child_rows
 from pipelines.xentral.settings import (
     ADDRESSES_TABLE,
     CUSTOMERS_PATH,
@@ -45,7 +46,6 @@ from pipelines.xentral.settings import (
 T = TypeVar("T")
 
 TABLES = ("sales_orders", POSITIONS_TABLE, "products", "customers", ADDRESSES_TABLE)
-CHILD_TABLES = (POSITIONS_TABLE, ADDRESSES_TABLE)
 LOADER_FILE_FORMAT: TLoaderFileFormat = "parquet"
 """DuckDB copies Parquet in bulk, while dlt's default, SQL `INSERT ... VALUES`, costs DuckDB
 about 2 ms a row and was most of a sync's local time and memory (bench/RESULTS.md)."""
@@ -110,8 +110,9 @@ def run_sync(
         client.check_connection(_connection_check_path(resources))
         forget_state_without_data(config.duckdb_path, config.pipelines_dir)
         database = stack.enter_context(_database_kept_open(config))
-        pipeline = _pipeline(config)
+        pipeline = _pipeline(config, database)
         resumed = _dlt_step("nothing was fetched yet", lambda: finish_interrupted_run(pipeline))
+        drop_doubled_child_rows(pipeline)
         run = SyncRun(
             time_budget_seconds=time_budget_seconds,
             on_progress=on_progress,
@@ -160,21 +161,37 @@ def _exclusive(config: SyncConfig) -> Iterator[None]:
 
 @contextmanager
 def _database_kept_open(config: SyncConfig) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Hold the DuckDB file open for the whole run.
+    """Hold the DuckDB file open for the whole run, attached under a catalog name of our own.
 
-    dlt opens and closes DuckDB for every load job, lookup and count, ten times a step; with the
-    file held open each of those joins the open database (2 ms) instead of starting DuckDB anew
-    (25 ms) and checkpointing it on close. Sessions of analysts wait for the end of the run,
-    as they mostly did before: the lookups of what was loaded held the file through each step.
+    dlt opens and closes DuckDB for every load job, lookup and count, ten times a step; it borrows
+    this connection instead. DuckDB names a file's catalog after the file, so in `xentral.duckdb`
+    the dataset `xentral` would be ambiguous (`xentral.sales_orders`: catalog or schema?); attached
+    as `file_catalog(config)`, any file name goes with any dataset name.
     """
+    catalog = file_catalog(config)
     try:
-        connection = duckdb.connect(str(config.duckdb_path))
+        connection = duckdb.connect(":memory:", config=_duckdb_settings(config))
+        connection.execute(f"ATTACH {_literal(str(config.duckdb_path))} AS {_identifier(catalog)}")
+        connection.execute(f"USE {_identifier(catalog)}")
     except duckdb.Error as error:
         raise DestinationError(f"{_duckdb_problem(error)}; nothing was fetched yet") from None
     try:
         yield connection
     finally:
         connection.close()
+
+
+def file_catalog(config: SyncConfig) -> str:
+    """The catalog name the sync gives the DuckDB file: never the dataset's name."""
+    return f"{config.dataset}_file"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _checkpoint(database: duckdb.DuckDBPyConnection) -> None:
@@ -184,7 +201,7 @@ def _checkpoint(database: duckdb.DuckDBPyConnection) -> None:
     DuckDB's own threshold (16 MB of log) that was about 50 MB, and a 32MB limit ran out.
     """
     try:
-        database.execute("CHECKPOINT")
+        database.execute("CHECKPOINT")  # the attached file: it is the connection's default catalog
     except duckdb.Error as error:
         raise DestinationError(
             f"{_duckdb_problem(error, at_step='checkpoint')}; the loaded rows are kept in DuckDB's log"
@@ -196,7 +213,7 @@ def _connection_check_path(resources: Sequence[str]) -> str:
     return RESOURCE_PATHS[resources[0]]
 
 
-def _pipeline(config: SyncConfig) -> dlt.Pipeline:
+def _pipeline(config: SyncConfig, database: duckdb.DuckDBPyConnection) -> dlt.Pipeline:
     # A nightly job: keep only the small record of each loaded package, not its data files.
     dlt.config["load.delete_completed_jobs"] = True
     # Rows held in memory per table before dlt writes them out: dlt's default of 5000 whole
@@ -215,8 +232,9 @@ def _pipeline(config: SyncConfig) -> dlt.Pipeline:
     dlt.config["extract.futures_poll_interval"] = 0.0
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
+        # dlt's connections are copies of `database`, which do not inherit its default catalog
         destination=DuckDbDestination(
-            DuckDbCredentials(str(config.duckdb_path), global_config=_duckdb_settings(config))
+            DuckDbCredentials(database, local_config={"schema": f"{_identifier(file_catalog(config))}.main"})
         ),
         dataset_name=config.dataset,
         pipelines_dir=str(config.pipelines_dir),
@@ -230,7 +248,11 @@ def _duckdb_settings(config: SyncConfig) -> dict[str, Any]:
     a large merge in memory. ``duckdb_memory_limit`` caps DuckDB's buffers (it spills to a
     temporary folder beside the file), which would otherwise keep every block the run touched.
     """
-    return {"preserve_insertion_order": False, "memory_limit": config.duckdb_memory_limit}
+    return {
+        "preserve_insertion_order": False,
+        "memory_limit": config.duckdb_memory_limit,
+        "temp_directory": f"{config.duckdb_path}.tmp",  # where DuckDB spills for a file opened directly
+    }
 
 
 def _extract_and_load_in_steps(
@@ -247,7 +269,6 @@ def _extract_and_load_in_steps(
     Only the first step drops tables for a full refresh; later steps look up what the
     earlier ones loaded, like any incremental run.
     """
-    _forget_child_primary_keys(pipeline)
     pending = list(resources)
     while pending:
         run.start_load()
@@ -305,20 +326,6 @@ def _extract(pipeline: dlt.Pipeline, source: DltSource, *, drop: bool) -> None:
         )
     except PipelineStepFailed as failure:
         raise _xentral_cause(failure) or failure from None
-
-
-def _forget_child_primary_keys(pipeline: dlt.Pipeline) -> None:
-    """Drop the primary key that xentral-sync 0.1 stored on the child tables (see `extract._child_rows`).
-
-    A new hint cannot remove a key from a stored schema, so the stored one is edited; dlt
-    saves it with this run's extract.
-    """
-    if not pipeline.default_schema_name:
-        return
-    schema = pipeline.schemas[pipeline.default_schema_name]
-    for table in CHILD_TABLES:
-        for column in schema.tables.get(table, {}).get("columns", {}).values():
-            column.pop("primary_key", None)
 
 
 def _xentral_cause(error: BaseException) -> XentralError | None:

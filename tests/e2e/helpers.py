@@ -66,21 +66,22 @@ def truth_orders(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
     return truth
 
 
-def loaded_positions(duckdb_path: Path) -> set[tuple[str, str, float]]:
+def loaded_positions(duckdb_path: Path) -> list[tuple[str, str, float]]:
+    """Every position row of a live order, sorted: a row loaded twice shows twice."""
     rows = query(
         duckdb_path,
         "SELECT p.sales_order_id, p.id, p.quantity FROM xentral.sales_order_positions p "
         "JOIN xentral.sales_orders o ON o.id = p.sales_order_id WHERE o.vanished_at IS NULL",
     )
-    return {(order_id, position_id, float(quantity)) for order_id, position_id, quantity in rows}
+    return sorted((order_id, position_id, float(quantity)) for order_id, position_id, quantity in rows)
 
 
-def truth_positions(emulator: RunningEmulator) -> set[tuple[str, str, float]]:
-    return {
+def truth_positions(emulator: RunningEmulator) -> list[tuple[str, str, float]]:
+    return sorted(
         (order_id, position["id"], float(position["quantity"]))
         for order_id in emulator.world.order_ids()
         for position in emulator.world.order_view(order_id)["positions"]
-    }
+    )
 
 
 def loaded_ids(duckdb_path: Path, table: str) -> set[str]:
@@ -100,21 +101,22 @@ def truth_customers(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
     return truth
 
 
-def loaded_addresses(duckdb_path: Path) -> set[tuple[str, str]]:
+def loaded_addresses(duckdb_path: Path) -> list[tuple[str, str]]:
+    """Every address row of a live customer, sorted: a row loaded twice shows twice."""
     rows = query(
         duckdb_path,
         "SELECT a.customer_id, a.id FROM xentral.customer_addresses a "
         "JOIN xentral.customers c ON c.id = a.customer_id WHERE c.vanished_at IS NULL",
     )
-    return {(customer_id, address_id) for customer_id, address_id in rows}
+    return sorted((customer_id, address_id) for customer_id, address_id in rows)
 
 
-def truth_addresses(emulator: RunningEmulator) -> set[tuple[str, str]]:
-    return {
+def truth_addresses(emulator: RunningEmulator) -> list[tuple[str, str]]:
+    return sorted(
         (customer_id, address["id"])
         for customer_id in emulator.world.customer_ids()
         for address in emulator.world.customer_addresses(customer_id)
-    }
+    )
 
 
 def loaded_products(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:

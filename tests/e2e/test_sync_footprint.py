@@ -7,7 +7,7 @@ from pathlib import Path
 import dlt
 import pytest
 
-from pipelines.xentral.sync import WRITE_BUFFER_ROWS, DestinationError, _pipeline
+from pipelines.xentral.sync import WRITE_BUFFER_ROWS, DestinationError, _database_kept_open, _pipeline
 from tests.e2e.helpers import FAST, sync, sync_config
 
 
@@ -21,8 +21,8 @@ def test_duckdb_loads_with_the_memory_settings(
     assert result.complete and result.table_rows["sales_orders"] == 20
     assert dlt.config["data_writer.buffer_max_items"] == WRITE_BUFFER_ROWS
 
-    pipeline = _pipeline(sync_config(emulator, tmp_path / "sync.duckdb", **overrides))
-    with pipeline.sql_client() as client:
+    config = sync_config(emulator, tmp_path / "sync.duckdb", **overrides)
+    with _database_kept_open(config) as database, _pipeline(config, database).sql_client() as client:
         [(preserve, limit)] = client.execute_sql(
             "SELECT current_setting('preserve_insertion_order'), current_setting('memory_limit')"
         )

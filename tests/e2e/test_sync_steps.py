@@ -116,8 +116,10 @@ def test_a_budget_stop_between_steps_continues_next_run(emulator_factory, tmp_pa
     assert_matches_truth(emulator, db)
 
 
-def test_child_tables_merge_on_their_parent_only_also_in_files_from_0_1(emulator_factory, tmp_path: Path) -> None:
-    """A primary key beside the parent key made dlt's delete an OR join: a nested loop in DuckDB."""
+def test_child_tables_key_on_parent_and_id_and_merge_on_the_parent_also_in_files_from_0_1(
+    emulator_factory, tmp_path: Path
+) -> None:
+    """0.1 keyed positions on their id alone; the parent joins the key, and stays the merge key."""
     emulator = emulator_factory(orders=30, products=5, customers=8, **FAST)
     db = tmp_path / "x.duckdb"
     sync(emulator, db)
@@ -128,8 +130,8 @@ def test_child_tables_merge_on_their_parent_only_also_in_files_from_0_1(emulator
     sync(emulator, db)
 
     assert _child_key_hints(db) == {
-        "sales_order_positions": {"sales_order_id": ["merge_key"]},
-        "customer_addresses": {"customer_id": ["merge_key"]},
+        "sales_order_positions": {"id": ["primary_key"], "sales_order_id": ["primary_key", "merge_key"]},
+        "customer_addresses": {"customer_id": ["primary_key", "merge_key"], "id": ["primary_key"]},
     }
     assert_matches_truth(emulator, db)
 
