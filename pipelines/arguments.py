@@ -5,9 +5,25 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
+
+T = TypeVar("T")
 
 ORDER_STATUSES = ("created", "released", "completed", "canceled", "unknown")
 """Sales order status values of the v1 API (FACTS.md)."""
+
+
+def flag_type(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse type from one of `pipelines.settings`' value checks: flags and files check alike."""
+
+    def parse_flag(value: str) -> T:
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    parse_flag.__name__ = parse.__name__  # argparse names the type in its messages
+    return parse_flag
 
 
 def positive_int(value: str) -> int:

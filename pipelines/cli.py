@@ -5,20 +5,23 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from pipelines.arguments import comma_list, positive_int
+from pipelines.arguments import comma_list, flag_type, positive_int
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
+from pipelines.exit_codes import HELP_TEXT, ExitCode
 from pipelines.lookups import add_lookup_parsers
 from pipelines.models import DEFAULT_MODELS_DIR, ModelError
 from pipelines.order_import.command import add_import_parser
 from pipelines.report import add_report_parser
 from pipelines.runner import build_and_test_models, sync_with_progress
+from pipelines.settings import positive_number, share
 from pipelines.xentral.config import resolve_sync_config
 from pipelines.xentral.errors import (
     AuthenticationError,
@@ -33,8 +36,7 @@ from pipelines.xentral.settings import RESOURCE_NAMES
 from pipelines.xentral.sync import SyncLockedError
 from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-"""Exit codes: EXIT_CONFIG also covers a rejected token and a host that is not Xentral."""
+VERBOSE_HELP = "debug logging (never shows the token)"
 
 log = logging.getLogger("pipelines.cli")
 
@@ -43,23 +45,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
+    previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return int(args.handler(args))
     except (ConfigError, AuthenticationError, PermissionDeniedError, NotXentralError, UnreachableError) as error:
-        return _fail(str(error), EXIT_CONFIG)
+        return _fail(str(error), ExitCode.CONFIG)
     except SyncLockedError as error:
-        return _fail(str(error), EXIT_LOCKED)
+        return _fail(str(error), ExitCode.BUSY)
     except (XentralError, ModelError) as error:
-        return _fail(str(error), EXIT_FAILED)
+        return _fail(str(error), ExitCode.FAILED)
     except KeyboardInterrupt:
-        return _fail("interrupted: nothing half-done stays behind; the next run continues", EXIT_INTERRUPTED)
+        return _fail("interrupted: nothing half-done stays behind; the next run continues", ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # `xentral-sync report | head`: the reader has all it wanted
+        _discard_stdout()
+        return ExitCode.OK
     except Exception as error:  # a bug or an environment problem: one line, the traceback in the log
         log.debug("unexpected failure", exc_info=True)
-        return _fail(f"unexpected {type(error).__name__}: {error} (run with -v for details)", EXIT_FAILED)
+        return _fail(f"unexpected {type(error).__name__}: {error} (run with -v for details)", ExitCode.FAILED)
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, reporting a mistake on the command line in one line (exit 2), not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.CONFIG, f"error: {message} (see {self.prog} --help)\n")
 
 
 def sync_command(args: argparse.Namespace) -> int:
     """Sync, then build the models; the summary goes to stdout."""
+    options = _options(args)
     config = resolve_sync_config(
         {
             "instance": args.instance,
@@ -73,31 +89,35 @@ def sync_command(args: argparse.Namespace) -> int:
     )
     sync_with_progress(
         config,
-        _options(args),
+        options,
         resources=args.resources,
         max_requests=args.max_requests,
         time_budget_seconds=args.time_budget * 60 if args.time_budget else None,
     )
     if not args.no_models:
         build_and_test_models(config.duckdb_path)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def models_command(args: argparse.Namespace) -> int:
     build_and_test_models(Path(args.duckdb), Path(args.models_dir))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _options(args: argparse.Namespace) -> SyncOptions:
     if args.full_refresh and (args.since or args.until):
         raise ConfigError("--full-refresh takes everything; it cannot be combined with --since/--until")
+    if args.since and args.until and args.since > args.until:
+        raise ConfigError(
+            f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}: swap them"
+        )
     return SyncOptions(full_refresh=args.full_refresh, since=args.since, until=args.until)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xentral-sync", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging (never shows the token)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="xentral-sync", description=__doc__, epilog=HELP_TEXT)
+    parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     _add_sync_parser(commands)
     add_emulator_parser(commands).set_defaults(handler=run_emulator_command)
     _add_demo_parser(commands)
@@ -108,7 +128,21 @@ def _parser() -> argparse.ArgumentParser:
     models.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="folder of .sql models")
     models.set_defaults(handler=models_command)
     add_report_parser(commands)
+    for command in _leaf_parsers(parser):
+        command.epilog = HELP_TEXT
+        # also after the subcommand (`sync -v`); absent there, it leaves the main parser's value alone
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return parser
+
+
+def _leaf_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every parser that runs a command (`sync`, `orders list`, ...), however deeply nested."""
+    groups = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    if not groups and parser.prog != "xentral-sync":
+        yield parser
+    for group in groups:
+        for child in dict.fromkeys(group.choices.values()):  # aliases point at the same parser
+            yield from _leaf_parsers(child)
 
 
 def _add_sync_parser(commands: Any) -> None:
@@ -121,12 +155,14 @@ def _add_sync_parser(commands: Any) -> None:
     sync.add_argument("--until", type=_cli_time, help="backfill rows updated at or before TS")
     sync.add_argument("--max-requests", type=positive_int,
                       help="stop cleanly after N requests; the next run continues")
-    sync.add_argument("--time-budget", type=float, metavar="MINUTES", help="stop cleanly after this many minutes")
+    sync.add_argument("--time-budget", type=flag_type(positive_number), metavar="MINUTES",
+                      help="stop cleanly after this many minutes")
     sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
     sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
     sync.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
-    sync.add_argument("--rate-window", type=float, help="rate limit window in seconds (default: 60)")
-    sync.add_argument("--rate-headroom", type=float, help="share of the limit left unused (default: 0.1)")
+    sync.add_argument("--rate-window", type=flag_type(positive_number),
+                      help="rate limit window in seconds (default: 60)")
+    sync.add_argument("--rate-headroom", type=flag_type(share), help="share of the limit left unused (default: 0.1)")
     sync.add_argument("--rows-per-load", type=positive_int, metavar="N",
                       help="load after about N fetched rows, then go on; bounds memory (default: 5000)")
     sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
@@ -167,9 +203,20 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
-def _fail(message: str, code: int) -> int:
+def _fail(message: str, code: ExitCode) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (a scheduler stopping the job) ends the run like Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's own flush at exit finds no closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -292,7 +292,14 @@ def _dlt_step(consequence: str, step: Callable[[], T]) -> T:
     try:
         return step()
     except PipelineStepFailed as failure:
+        _reraise_interrupt(failure)
         raise DestinationError(f"{_destination_problem(failure)}; {consequence}") from None
+
+
+def _reraise_interrupt(failure: PipelineStepFailed) -> None:
+    """dlt wraps Ctrl-C (and SIGTERM, which the CLI turns into it) like any failure: unwrap it."""
+    if any(isinstance(cause, KeyboardInterrupt) for cause in _causes(failure)):
+        raise KeyboardInterrupt from None
 
 
 def _destination_problem(failure: PipelineStepFailed) -> str:
@@ -325,6 +332,7 @@ def _extract(pipeline: dlt.Pipeline, source: DltSource, *, drop: bool) -> None:
             loader_file_format=LOADER_FILE_FORMAT,
         )
     except PipelineStepFailed as failure:
+        _reraise_interrupt(failure)
         raise _xentral_cause(failure) or failure from None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import assert_matches_truth, sync, table_snapshot
+from tests.e2e.helpers import assert_matches_truth, query, sync, table_snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -201,3 +201,65 @@ def test_killed_run_then_rerun_equals_a_clean_run(emulator_factory, tmp_path: Pa
     working = killed_db.parent / ".xentral-sync" / "x" / "xentral_sync"
     assert [folder.name for folder in (working / "normalize").iterdir() if folder.is_dir()] == ["extracted"]
     assert not [path for path in (working / "load" / "loaded").rglob("*.insert_values*")]  # no old data files
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_an_interrupted_sync_exits_130_with_one_line_and_the_next_run_finishes(
+    emulator_factory, tmp_path: Path, stop: signal.Signals
+) -> None:
+    emulator = emulator_factory(orders=150, products=20, customers=10, latency_ms=5, rate_limit=1000, rate_window_seconds=1.0)
+    db = tmp_path / "x.duckdb"
+    process = start_cli(["sync", "--duckdb", str(db), *FAST_FLAGS], cli_env(emulator.base_url, emulator.token), tmp_path)
+    assert _wait_for(lambda: emulator.stats.total() >= 30)
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == 130
+    errors = [line for line in stderr.splitlines() if " INFO " not in line]  # under cron, progress is logged
+    assert errors == ["error: interrupted: nothing half-done stays behind; the next run continues"]
+    sync(emulator, db)
+    assert_matches_truth(emulator, db)
+
+
+def test_the_readme_path_with_every_default_in_a_fresh_folder(emulator_factory, tmp_path: Path) -> None:
+    """`export XENTRAL_INSTANCE_HOST=… XENTRAL_API_TOKEN=…; xentral-sync sync`: file xentral.duckdb, dataset xentral.
+
+    A world small enough for the default rate limit's first window (90 of 100 requests)."""
+    emulator = emulator_factory(orders=25, products=8, customers=6, rate_limit=100, rate_window_seconds=60.0)
+    done = run_cli(["sync", "--no-models"], cli_env(emulator.base_url, emulator.token), tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "xentral.duckdb").exists()
+    assert query(tmp_path / "xentral.duckdb", "SELECT count(*) FROM xentral.xentral.sales_orders") == [(25,)]
+
+
+def test_verbose_goes_after_the_subcommand_too_and_help_lists_the_exit_codes(tmp_path: Path) -> None:
+    done = run_cli(["sync", "-v", "--instance", "acme.xentral.biz"], cli_env(None, None), tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("error: no API token")
+    for command in ([], ["sync"], ["orders", "show"], ["report"]):
+        shown = run_cli([*command, "--help"], cli_env(None, None), tmp_path)
+        assert "exit codes: 0 ok, 1 failed" in " ".join(shown.stdout.split()), command
+
+
+def test_a_flag_out_of_range_is_one_line_and_exit_2_before_any_request(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory()
+    for flags, named in (
+        (["--rate-headroom", "1.5"], "--rate-headroom"),
+        (["--rate-window", "0"], "--rate-window"),
+        (["--time-budget", "-1"], "--time-budget"),
+        (["--since", "2026-02-01", "--until", "2026-01-01"], "--since"),
+    ):
+        done = run_cli(["sync", *flags], cli_env(emulator.base_url, emulator.token), tmp_path)
+        assert done.returncode == 2, flags
+        assert len(done.stderr.strip().splitlines()) == 1 and named in done.stderr, done.stderr
+    assert emulator.stats.total() == 0
+
+
+def test_piping_into_head_is_quiet(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory(orders=300, **{"rate_limit": 1000, "rate_window_seconds": 1.0})
+    command = f"{sys.executable} -m pipelines.cli orders list --limit 300 --json | head -c 20"
+    done = subprocess.run(command, shell=True, env=cli_env(emulator.base_url, emulator.token), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and len(done.stdout) == 20
+    assert [line for line in done.stderr.splitlines() if " INFO " not in line] == []
