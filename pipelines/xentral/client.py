@@ -358,7 +358,7 @@ class XentralClient:
             return _Failure(f"{status} {response.reason}", status=status, retry_after=retry_after)
         if not _is_success(response):
             return response, None
-        if "html" in _content_type(response):
+        if not _may_be_json(response):  # an HTML page, plain text: a wrong host, not a failure to retry
             raise self._not_xentral(request, response)
         try:
             return response, _json_body(response)
@@ -662,6 +662,14 @@ def _is_success(response: requests.Response) -> bool:
 
 def _content_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def _may_be_json(response: requests.Response) -> bool:
+    """A JSON media type (``application/json``, ``...+json``), or none and a body that starts like JSON."""
+    content_type = _content_type(response)
+    if content_type:
+        return content_type.endswith(("/json", "+json"))
+    return response.content.lstrip()[:1] in (b"{", b"[")
 
 
 def _json_body(response: requests.Response) -> Any:

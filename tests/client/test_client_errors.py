@@ -61,12 +61,15 @@ def test_404_on_a_list_means_the_host_is_not_xentral(client: XentralClient, requ
     "answer",
     [
         {"text": "<!doctype html><title>Login</title>", "headers": {"Content-Type": "text/html"}},
+        {"text": "<html><body>Welcome to nginx</body></html>", "headers": {"Content-Type": ""}},
+        {"text": "OK", "headers": {"Content-Type": "text/plain; charset=utf-8"}},
         {"json": {"items": []}},
         {"json": [1, 2]},
         {"json": {"data": {"id": "1"}}},  # a single resource's envelope where a list belongs
         {"text": "null", "headers": {"Content-Type": "application/json"}},
     ],
-    ids=["html", "other-json-object", "json-array", "single-envelope", "json-null"],
+    ids=["html", "html-without-content-type", "plain-text", "other-json-object", "json-array", "single-envelope",
+         "json-null"],
 )
 def test_a_200_that_is_not_the_list_envelope(client: XentralClient, requests_mock: rm.Mocker, answer: dict) -> None:
     requests_mock.get(ORDERS_URL, **answer)
