@@ -100,18 +100,18 @@ def truth_customers(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
     return truth
 
 
-def loaded_addresses(duckdb_path: Path) -> set[tuple[str, str]]:
+def loaded_addresses(duckdb_path: Path) -> set[tuple[str, ...]]:
     rows = query(
         duckdb_path,
-        "SELECT a.customer_id, a.id FROM xentral.customer_addresses a "
+        "SELECT a.customer_id, a.id, a.type, a.zip, a.sub_department FROM xentral.customer_addresses a "
         "JOIN xentral.customers c ON c.id = a.customer_id WHERE c.vanished_at IS NULL",
     )
-    return {(customer_id, address_id) for customer_id, address_id in rows}
+    return set(rows)
 
 
-def truth_addresses(emulator: RunningEmulator) -> set[tuple[str, str]]:
+def truth_addresses(emulator: RunningEmulator) -> set[tuple[str, ...]]:
     return {
-        (customer_id, address["id"])
+        (customer_id, address["id"], address["type"], address["zip"], address["subDepartment"])
         for customer_id in emulator.world.customer_ids()
         for address in emulator.world.customer_addresses(customer_id)
     }
