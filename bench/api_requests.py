@@ -58,7 +58,7 @@ def efficiency(orders: int, products: int, customers: int) -> tuple[Efficiency, 
             "salesOrder.list": _pages(orders), "salesOrder.view": orders,
             "product.listV2": _pages(products),
             "customer.list.v2": _pages(customers), "customer.view.v2": customers,
-            "customer.addresses": customers, "connection check": 1,
+            "customer.address.list.v2": customers, "connection check": 1,
         }
         changed = max(1, round(orders * CHANGED_SHARE))
         for order_id in emulator.world.order_ids()[::max(1, orders // changed)][:changed]:

@@ -38,10 +38,10 @@ select cast(i as varchar) as id, cast(10000 + i as varchar) as number, 'Kunde ' 
 from range(1, {customers} + 1) as t(i);
 
 create table xentral.customer_addresses as
-select cast(i * 10 + k as varchar) as id, cast(i as varchar) as customer_id,
-       case k when 0 then 'billing' else 'shipping' end as type, 'Kunde ' || i as name,
-       'Hauptstr. ' || k as street, '10115' as zip_code, 'Berlin' as city, 'Berlin' as state,
-       'DE' as country, null::varchar as email, k = 0 as is_primary
+select case k when 0 then 'masterdata' else cast(i * 100 + k as varchar) end as id, cast(i as varchar) as customer_id,
+       case k when 0 then 'masterdata' else 'deliveryaddress' end as type, 'Kunde ' || i as name,
+       'Hauptstr. ' || k as street, null::varchar as address_supplement, null::varchar as department,
+       null::varchar as sub_department, '10115' as zip, 'Berlin' as city, 'BE' as state, 'DE' as country
 from range(1, {customers} + 1) as t(i), range(0, 2) as s(k);
 
 create table xentral.products as

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -49,6 +49,11 @@ def iso(epoch: float) -> str:
     hour, rest = divmod(seconds, 3600)
     minute, second = divmod(rest, 60)
     return f"{day_text}T{hour:02d}:{minute:02d}:{second:02d}{offset_text}"
+
+
+def iso_utc(epoch: float) -> str:
+    """ISO-8601 at second precision in UTC, written with `Z`."""
+    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_instant(value: str) -> int:

@@ -24,6 +24,12 @@ POSITION_COUNT_WEIGHTS = (0.30, 0.22, 0.14, 0.10, 0.07, 0.05, 0.04, 0.03, 0.03, 
 QUANTITIES = (1, 1, 1, 1, 2, 2, 3, 4, 5, 10)
 DISCOUNTS_BP = (0, 0, 0, 0, 0, 0, 0, 500, 1000, 1500)  # basis points: 500 = 5 %
 POSITION_ID_FACTOR = 1000  # position id = order id * 1000 + position number
+SHIPPING_COST_ID = POSITION_ID_FACTOR - 1  # an order's shipping cost line: order id * 1000 + 999
+SHIPPING_COST_NET_CENTS = 490  # the shipping cost product's net price in EUR
+SHIPPING_COST_SHARE = 0.45  # of orders sent by a carrier (not picked up), those that carry shipping costs
+PICKUP_SHIPPING_METHOD = 4  # selbstabholer: never shipping costs
+DIRECT_DEBIT_PAYMENT_METHOD = 4  # lastschrift
+KIT_SHARE = 0.12  # of orders with 3+ positions, those whose first position is a set with the next two as its parts
 
 DATA_START = int(datetime(2024, 1, 1, tzinfo=BERLIN).timestamp())
 DATA_END = int(datetime(2026, 10, 31, 23, 59, 59, tzinfo=BERLIN).timestamp())
@@ -52,14 +58,18 @@ COMPANY_FORMS = ("{} GmbH", "{} & Söhne KG", "{} Handels GmbH", "Bäckerei {}",
                  "{} Möbelwerkstätten AG", "Brauerei {} GmbH & Co. KG", "Schreinerei {}")
 STREETS = ("Hauptstraße", "Bahnhofstraße", "Schloßallee", "Am Mühlbach", "Königstraße", "Gartenweg",
            "Lindenstraße", "Marktplatz", "Äußere Sulzbacher Straße", "Große Bleichen")
-CITIES = (
-    ("10115", "Berlin", "DE", "Berlin"), ("80331", "München", "DE", "Bayern"),
-    ("50667", "Köln", "DE", "Nordrhein-Westfalen"), ("20095", "Hamburg", "DE", "Hamburg"),
-    ("60311", "Frankfurt am Main", "DE", "Hessen"), ("01067", "Dresden", "DE", "Sachsen"),
-    ("04109", "Leipzig", "DE", "Sachsen"), ("90402", "Nürnberg", "DE", "Bayern"),
-    ("70173", "Stuttgart", "DE", "Baden-Württemberg"), ("28195", "Bremen", "DE", "Bremen"),
-    ("8001", "Zürich", "CH", "Zürich"), ("1010", "Wien", "AT", "Wien"),
+CITIES = (  # zip, city, country, state (the subdivision part of its ISO 3166-2 code, as the spec's example)
+    ("10115", "Berlin", "DE", "BE"), ("80331", "München", "DE", "BY"),
+    ("50667", "Köln", "DE", "NW"), ("20095", "Hamburg", "DE", "HH"),
+    ("60311", "Frankfurt am Main", "DE", "HE"), ("01067", "Dresden", "DE", "SN"),
+    ("04109", "Leipzig", "DE", "SN"), ("90402", "Nürnberg", "DE", "BY"),
+    ("70173", "Stuttgart", "DE", "BW"), ("28195", "Bremen", "DE", "HB"),
+    ("8001", "Zürich", "CH", "ZH"), ("1010", "Wien", "AT", "9"),
 )
+ADDRESS_SUPPLEMENTS = (None, None, None, None, "Hinterhaus", "2. OG", "Tor 3", "c/o Hausverwaltung")
+DELIVERY_DEPARTMENTS = ("Wareneingang", "Lager", "Versand", "Einkauf")
+ADDRESS_ID_FACTOR = 100  # delivery address ids: customer id * 100 + number
+MANY_ADDRESSES = (7, 20)  # customers 7, 27, 47, ... have more delivery addresses than one default page holds
 PRODUCTS = (  # name, tax rate in %, net price range in euro
     ("Kaffeebecher Größe L", 19, (4, 15)), ("Küchenmesser Edelstahl", 19, (19, 89)),
     ("Bio-Apfelsaft 1 l", 7, (1, 4)), ("Müsli Früchte 750 g", 7, (3, 7)),
@@ -101,16 +111,33 @@ def _instant(rng: random.Random, start: int = DATA_START) -> int:
     return rng.randint(start, DATA_END)
 
 
-def _address(rng: random.Random, address_id: int, kind: str, name: str, primary: bool,
-             email: str) -> dict:
+def _address(rng: random.Random, address_id: str, kind: str, name: str, department: str | None = None) -> dict:
+    """One address in the shape of the address list's items (see render.customer_address)."""
     zip_code, city, country, state = rng.choice(CITIES)
+    sub_department = f"Rampe {rng.randint(1, 6)}" if department == "Wareneingang" else None
     return {"id": address_id, "type": kind, "name": name, "street": f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
-            "zipCode": zip_code, "city": city, "state": state, "country": country,
-            "email": email, "isPrimary": primary}
+            "addressSupplement": rng.choice(ADDRESS_SUPPLEMENTS), "department": department,
+            "subDepartment": sub_department, "zip": zip_code, "city": city, "country": country, "state": state}
+
+
+def addresses(rng: random.Random, customer_id: int, name: str, is_company: bool) -> list[dict]:
+    """The main address, for some companies a billing address, and 0 to 2 delivery addresses
+    (11 to 14 for every MANY_ADDRESSES customer)."""
+    found = [_address(rng, "masterdata", "masterdata", name)]
+    if is_company and rng.random() < 0.4:
+        found.append(_address(rng, "billingaddress", "billingaddress", name, "Buchhaltung"))
+    count = rng.choices((0, 1, 2), weights=(5, 4, 2))[0]
+    if customer_id % MANY_ADDRESSES[1] == MANY_ADDRESSES[0]:
+        count = rng.randint(11, 14)
+    for number in range(1, count + 1):
+        department = rng.choice(DELIVERY_DEPARTMENTS) if is_company else None
+        label = f"{name}, Lager {number}" if is_company and number > 1 else name
+        found.append(_address(rng, str(customer_id * ADDRESS_ID_FACTOR + number), "deliveryaddress", label, department))
+    return found
 
 
 def customer(rng: random.Random, customer_id: int, project_count: int) -> dict:
-    """One customer record with 1 to 3 addresses (billing first)."""
+    """One customer record with its addresses (the main address first)."""
     is_company = rng.random() < 0.45
     female = rng.random() < 0.5
     first = rng.choice(FIRST_FEMALE if female else FIRST_MALE)
@@ -134,13 +161,7 @@ def customer(rng: random.Random, customer_id: int, project_count: int) -> dict:
         "createdAt": created, "updatedAt": rng.randint(created, DATA_END),
         "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
     }
-    count = rng.choices((1, 2, 3), weights=(4, 4, 2))[0]
-    kinds = ("billing", "shipping", "shipping")
-    record["addresses"] = [
-        _address(rng, customer_id * 10 + k, kinds[k], name if k < 2 or not is_company else f"{name}, Lager",
-                 k < 2, email)
-        for k in range(count)
-    ]
+    record["addresses"] = addresses(rng, customer_id, name, is_company)
     return record
 
 
@@ -164,12 +185,26 @@ def product(rng: random.Random, product_id: int, project_count: int) -> dict:
         "isStockItem": rng.random() < 0.9, "isDisabled": rng.random() < 0.05,
         "manufacturerName": rng.choice(MANUFACTURERS), "weight": round(rng.uniform(0.05, 3.0), 2),
         "updatedAt": _instant(rng), "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "isShippingCostsProduct": False,
     }
 
 
+def as_shipping_cost_product(record: dict) -> dict:
+    """The product orders charge shipping costs with (no stock, 19 % tax)."""
+    net = SHIPPING_COST_NET_CENTS
+    return {**record, "name": "Versandkosten Paket", "description": "Versandkosten für ein Paket.", "taxRate": 19,
+            "salesTax": "standard", "netCents": net, "grossCents": (net * 119 + 50) // 100,
+            "purchaseNetCents": net * 80 // 100, "stock": 0, "reserved": 0, "isStockItem": False,
+            "isShippingCostsProduct": True}
+
+
 def products(seed: int, count: int, project_count: int) -> list[dict]:
+    """`count` products; with two or more, the last is the shipping cost product."""
     rng = random.Random(f"{seed}:products")
-    return [product(rng, i + 1, project_count) for i in range(count)]
+    records = [product(rng, i + 1, project_count) for i in range(count)]
+    if count >= 2:
+        records[-1] = as_shipping_cost_product(records[-1])
+    return records
 
 
 @dataclass
@@ -187,14 +222,17 @@ class SeededOrders:
     currency: np.ndarray  # index into CURRENCIES
     document: np.ndarray
     day: np.ndarray  # ordinal of the Berlin order date
-    net: np.ndarray  # cents
-    tax: np.ndarray  # cents
+    net: np.ndarray  # cents, of the positions
+    tax: np.ndarray  # cents, of the positions
+    shipping_cost: np.ndarray  # cents, net, of the one shipping cost line; 0 for none
     pos_offsets: np.ndarray  # positions of row i: pos_offsets[i]:pos_offsets[i + 1] (narrow dtypes: memory)
     pos_product: np.ndarray
     pos_quantity: np.ndarray
     pos_price: np.ndarray  # cents, in the order currency
     pos_discount: np.ndarray  # basis points
     pos_tax_rate: np.ndarray  # percent
+    pos_parent: np.ndarray  # position number of the set a position is part of, 0 for none
+    shipping_product: int  # id of the shipping cost product, 0 for none
 
     def __post_init__(self) -> None:
         """Pack the per-order columns into one record array (the columns become views of it),
@@ -210,7 +248,7 @@ class SeededOrders:
 
 
 ROW_FIELDS = ("ids", "created", "updated", "status", "customer", "project", "payment", "shipping", "currency",
-              "document", "day", "net", "tax")
+              "document", "day", "net", "tax", "shipping_cost")
 
 
 def _ensure_each(rng: np.random.Generator, column: np.ndarray, values: range | list[int]) -> None:
@@ -240,8 +278,11 @@ def tax_cents(net: np.ndarray, rate_percent: np.ndarray) -> np.ndarray:
 
 
 def orders(seed: int, count: int, customer_ids: np.ndarray, product_net: np.ndarray,
-           product_tax: np.ndarray, project_count: int) -> SeededOrders:
+           product_tax: np.ndarray, project_count: int, shipping_product: int = 0) -> SeededOrders:
+    """Orders over the products (the shipping cost product, if any, is the last and only charged
+    as shipping costs); some with a set and its parts, some with shipping costs."""
     rng = np.random.default_rng([seed, 7])
+    goods = len(product_net) - (1 if shipping_product else 0)
     n = count
     steps = np.where(rng.random(n) < 0.03, 2, 1)  # deleted records leave gaps in the ids
     ids = np.cumsum(steps).astype(np.int64)
@@ -256,27 +297,36 @@ def orders(seed: int, count: int, customer_ids: np.ndarray, product_net: np.ndar
     _ensure_each(rng, counts, [1, 10])
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     total = int(offsets[-1])
-    pos_product = rng.integers(0, len(product_net), total)
+    pos_product = rng.integers(0, goods, total)
     pos_quantity = rng.choice(QUANTITIES, total).astype(np.int64)
     pos_discount = rng.choice(DISCOUNTS_BP, total).astype(np.int64)
+    customer = customer_ids[rng.integers(0, len(customer_ids), n)]
+    project = rng.integers(1, project_count + 1, n)
+    payment = rng.integers(1, len(PAYMENT_METHODS) + 1, n)
+    shipping = rng.integers(1, len(SHIPPING_METHODS) + 1, n)
+    starts = offsets[:-1]
+    pos_parent = np.zeros(total, dtype=np.int8)
+    kits = starts[(counts >= 3) & (rng.random(n) < KIT_SHARE)]
+    pos_parent[kits + 1] = pos_parent[kits + 2] = 1
+    charged = (shipping != PICKUP_SHIPPING_METHOD) & (rng.random(n) < SHIPPING_COST_SHARE) & bool(shipping_product)
+    eur_rate = np.array([EUR_RATE[c] for c in CURRENCIES])
     owner = np.repeat(np.arange(n), counts)
-    rate = np.array([EUR_RATE[c] for c in CURRENCIES])[currency[owner]]
-    pos_price = np.rint(product_net[pos_product] * rate).astype(np.int64)
+    rate = eur_rate[currency[owner]]
+    pos_price = np.where(pos_parent > 0, 0, np.rint(product_net[pos_product] * rate)).astype(np.int64)
     pos_tax_rate = product_tax[pos_product].astype(np.int64)
     pos_net = net_cents(pos_price, pos_quantity, pos_discount)
     pos_tax = tax_cents(pos_net, pos_tax_rate)
-    starts = offsets[:-1]
     return SeededOrders(
-        ids=ids, created=created, updated=updated, status=status,
-        customer=customer_ids[rng.integers(0, len(customer_ids), n)],
-        project=rng.integers(1, project_count + 1, n), payment=rng.integers(1, len(PAYMENT_METHODS) + 1, n),
-        shipping=rng.integers(1, len(SHIPPING_METHODS) + 1, n), currency=currency,
+        ids=ids, created=created, updated=updated, status=status, customer=customer, project=project,
+        payment=payment, shipping=shipping, currency=currency,
         document=FIRST_DOCUMENT_NUMBER + np.arange(n, dtype=np.int64), day=berlin_days(created),
         net=np.add.reduceat(pos_net, starts) if n else np.zeros(0, np.int64),
         tax=np.add.reduceat(pos_tax, starts) if n else np.zeros(0, np.int64),
         pos_offsets=offsets, pos_product=(pos_product + 1).astype(np.int32),
         pos_quantity=pos_quantity.astype(np.int16), pos_price=pos_price.astype(np.int32),
-        pos_discount=pos_discount.astype(np.int16), pos_tax_rate=pos_tax_rate.astype(np.int8),
+        pos_discount=pos_discount.astype(np.int16), pos_tax_rate=pos_tax_rate.astype(np.int8), pos_parent=pos_parent,
+        shipping_cost=np.where(charged, np.rint(SHIPPING_COST_NET_CENTS * eur_rate[currency]), 0).astype(np.int64),
+        shipping_product=shipping_product,
     )
 
 

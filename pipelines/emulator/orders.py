@@ -87,15 +87,16 @@ class OrderStore:
                                            s.pos_discount[start:end], s.pos_tax_rate[start:end])
         net = data.net_cents(price, quantity, discount)
         tax = data.tax_cents(net, rate)
-        return [{"id": order_id * data.POSITION_ID_FACTOR + k + 1, "productId": product, "quantity": qty,
-                 "price": p, "discount": d, "taxRate": r, "net": n, "tax": t}
-                for k, (product, qty, p, d, r, n, t) in enumerate(zip(
+        first_id = order_id * data.POSITION_ID_FACTOR
+        return [{"id": first_id + k + 1, "productId": product, "quantity": qty, "price": p, "discount": d,
+                 "taxRate": r, "net": n, "tax": t, "parent": first_id + parent if parent else None}
+                for k, (product, qty, p, d, r, n, t, parent) in enumerate(zip(
                     s.pos_product[start:end].tolist(), quantity.tolist(), price.tolist(), discount.tolist(),
-                    rate.tolist(), net.tolist(), tax.tolist()))]
+                    rate.tolist(), net.tolist(), tax.tolist(), s.pos_parent[start:end].tolist()))]
 
     def _seeded_record(self, row: int) -> dict:
         (order_id, created, updated, status, customer, project, payment, shipping, currency, document, day, net,
-         tax) = self._s.row(row)
+         tax, shipping_cost) = self._s.row(row)
         return {
             "id": order_id, "documentNumber": str(document), "status": data.STATUSES[status], "date": day,
             "createdAt": created, "updatedAt": updated, "customerId": customer, "projectId": project,
@@ -107,6 +108,8 @@ class OrderStore:
             "comment": data.comment(order_id),
             "editor": "Shopware" if project in data.SHOP_PROJECTS else "Administrator",
             "autoShipping": True, "billingAddress": None, "shippingAddress": None, "net": net, "tax": tax,
+            "shippingCosts": [{"productId": self._s.shipping_product, "quantity": 1, "price": shipping_cost,
+                               "taxRate": 19}] if shipping_cost else [],
         }
 
     def _materialize(self, key: str) -> list:

@@ -50,6 +50,7 @@ class ListSpec:
     ops: tuple[str, ...] = ()
     order_fields: tuple[str, ...] = ()
     cursor: bool = False
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filter key -> the values it allows
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,8 @@ def _parse_filters(raw: Any, spec: ListSpec, violations: dict) -> list[Filter]:
             values = _filter_values(op, item["value"])
             if op not in LIST_OPS and len(values) != 1:
                 problems["value"] = ["This value should be of type string."]
+            elif key in spec.choices and not set(values) <= set(spec.choices[key]):
+                problems["value"] = [NOT_A_CHOICE]
             else:
                 try:
                     converted = tuple(parse_value(spec.kinds[key], v) for v in values)

@@ -9,8 +9,23 @@ from collections.abc import Callable
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # JSON string, non-ASCII kept
 from typing import Any
 
-from .clock import days_to_iso, iso
-from .data import POSITION_ID_FACTOR
+from .clock import days_to_iso, iso, iso_utc
+from .data import DIRECT_DEBIT_PAYMENT_METHOD, POSITION_ID_FACTOR, SHIPPING_COST_ID
+
+UTC_EVERY = 3  # every third record (by id, per field) writes a timestamp in UTC with Z, as Xentral also does
+
+
+def timestamp(epoch: int, record_id: int, field: int = 0) -> str:
+    """A record's timestamp: with the Berlin offset, or for some records in UTC (`Z`); both the same instant."""
+    return iso_utc(epoch) if (record_id + field) % UTC_EVERY == 0 else iso(epoch)
+
+
+def _category(rate: int) -> str:
+    return "normal" if rate == 19 else ("reduced" if rate else "exempt")
+
+
+def _tax_text(rate: int) -> str:
+    return f"{rate}% MwSt." if rate else "steuerfrei"
 
 
 def money(cents: int) -> str:
@@ -27,13 +42,27 @@ def _address_type(customer: dict) -> str:
     return customer["salutation"] if customer["salutation"] in ("mr", "mrs", "company") else "other"
 
 
+def _first(customer: dict, *types: str) -> dict:
+    """The customer's first address of the first of `types` it has (the main address at the latest)."""
+    for kind in types:
+        found = next((a for a in customer["addresses"] if a["type"] == kind), None)
+        if found is not None:
+            return found
+    return customer["addresses"][0]
+
+
 def order_address(customer: dict, kind: str) -> dict:
-    """The customer's primary address of a kind (billing when there is no shipping one)."""
-    addresses = customer["addresses"]
-    chosen = next((a for a in addresses if a["type"] == kind and a["isPrimary"]), addresses[0])
+    """An order's billing address (the customer's billing address, else its main one) or shipping
+    address (its first delivery address, else the billing address), in the sales order's shape."""
+    types = ("billingaddress", "masterdata") if kind == "billing" else ("deliveryaddress", "billingaddress",
+                                                                        "masterdata")
+    chosen = _first(customer, *types)
     result = {"type": _address_type(customer), "name": chosen["name"], "street": chosen["street"],
-              "zipCode": chosen["zipCode"], "city": chosen["city"], "state": chosen["state"],
+              "zipCode": chosen["zip"], "city": chosen["city"], "state": chosen["state"],
               "country": chosen["country"], "email": customer["email"]}
+    for key in ("department", "subDepartment", "addressSupplement"):
+        if chosen.get(key):
+            result[key] = chosen[key]
     if customer["contactPerson"]:
         result["contactPerson"] = customer["contactPerson"]
     return result
@@ -64,10 +93,11 @@ class OrderRenderer:
     """
 
     def __init__(self, customer: Callable[[int], dict], product: Callable[[int], dict],
-                 discount_scale: Callable[[], int]) -> None:
+                 discount_scale: Callable[[], int], shipping_in_net_sales: Callable[[], bool]) -> None:
         self._customer = customer
         self._product = product
         self._discount_scale = discount_scale  # basis points per rendered unit of discount
+        self._shipping_in_net_sales = shipping_in_net_sales
         self._fragments: dict[int, tuple[dict, str, str, str, str]] = {}
 
     def warm(self, customer_ids: list[int]) -> None:
@@ -90,7 +120,7 @@ class OrderRenderer:
             self._fragments[customer_id] = cached
         return cached[1:]
 
-    def _common(self, record: dict, created: str) -> str:
+    def _common(self, record: dict, created: str, delivery_view: str = "") -> str:
         number, billing, shipping, tax = self._customer_fragments(record["customerId"])
         if record.get("billingAddress"):
             billing = _json(record["billingAddress"])
@@ -112,20 +142,47 @@ class OrderRenderer:
             f'"currency":{text(record["currency"])},"costCenter":null,"billingAddress":{billing},"tax":{tax},'
             f'"paymentTerms":{PAYMENT_TERMS}}},'
             f'"delivery":{{"autoShipping":{BOOL[bool(record["autoShipping"])]},"fastLane":false,'
-            f'"shippingCosts":[],"storageCountry":null,"preferredWarehouse":null,"shippingAddress":{shipping},'
-            f'"shippingMethod":{{"id":"{record["shippingMethodId"]}"}},"deliveryTerms":null}},'
-            f'"createdAt":"{created}","updatedAt":"{iso(record["updatedAt"])}"'
+            f'"shippingCosts":{self._shipping_costs(record)},"storageCountry":null,"preferredWarehouse":null,'
+            f'"shippingAddress":{shipping}{delivery_view}}},'
+            f'"createdAt":"{created}","updatedAt":"{timestamp(record["updatedAt"], record["id"])}"'
         )
+
+    def _shipping_costs(self, record: dict) -> str:
+        costs = record.get("shippingCosts") or []
+        if not costs:
+            return "[]"
+        currency = record["currency"]
+        return _json([{
+            "id": str(record["id"] * POSITION_ID_FACTOR + SHIPPING_COST_ID - k), "quantity": quantity(cost["quantity"]),
+            "shippingCostProduct": self._product_reference(cost["productId"]),
+            "tax": {"vatCategory": _category(cost["taxRate"]), "rate": None, "taxText": _tax_text(cost["taxRate"])},
+            "price": {"amount": money(cost["price"]), "currency": currency}, "discount": 0.0,
+        } for k, cost in enumerate(costs)])
+
+    def _product_reference(self, product_id: int) -> dict:
+        product = self._product(product_id)
+        return {"id": str(product_id), "name": product["name"], "number": product["number"]}
+
+    def _amounts(self, record: dict) -> tuple[int, int]:
+        """netSales and total in cents: the positions', with the shipping costs where the setting says so."""
+        net, total = record["net"], record["net"] + record["tax"]
+        if self._shipping_in_net_sales():
+            for cost in record.get("shippingCosts") or []:
+                cost_net = int(round(cost["price"] * cost["quantity"]))
+                net += cost_net
+                total += cost_net + (cost_net * cost["taxRate"] + 50) // 100
+        return net, total
 
     def list_item(self, record: dict) -> str:
         """JSON of a list item: no positions, netSales and total as plain numbers."""
         status = record["status"]
         prepaid = status != "created" or record["paymentMethodId"] != 3
-        created = iso(record["createdAt"])
+        created = timestamp(record["createdAt"], record["id"], field=1)
+        net, total = self._amounts(record)
         return (
             f'{{{self._common(record, created)},{FLAGS},'
             f'"stockOk":{BOOL[status != "created"]},"prepaidOk":{BOOL[prepaid]},'
-            f'"netSales":{record["net"] / 100!r},"total":{(record["net"] + record["tax"]) / 100!r},'
+            f'"netSales":{net / 100!r},"total":{total / 100!r},'
             f'"desiredDeliveryDateAsCalendarWeek":false,'
             f'"log":{{"createdAt":"{created}","createdBy":{{"id":"1","name":'
             f'{encode_basestring(record["editor"])}}}}}}}'
@@ -134,29 +191,34 @@ class OrderRenderer:
     def view(self, record: dict) -> str:
         """JSON of the single view: positions, netSales and total as money objects."""
         currency = record["currency"]
-        positions = _json([self.position(p, k, currency) for k, p in enumerate(record["positions"])])
-        created = iso(record["createdAt"])
+        parents = {p.get("parent") for p in record["positions"]}
+        positions = _json([self.position(p, k, currency, p["id"] in parents)
+                           for k, p in enumerate(record["positions"])])
+        created = timestamp(record["createdAt"], record["id"], field=1)
+        net, total = self._amounts(record)
+        delivery_view = f',"shippingMethod":{{"id":"{record["shippingMethodId"]}"}},"deliveryTerms":null'
         return (
-            f'{{{self._common(record, created)},"salesChannel":null,"bodyIntroduction":"","internalDesignation":"",'
+            f'{{{self._common(record, created, delivery_view)},"salesChannel":null,"bodyIntroduction":"",'
+            f'"internalDesignation":"",'
             f'"desiredDeliveryDateCw":false,"autoCreateDocuments":"deliveryNote+invoice",'
             f'"log":{{"createdAt":"{created}","createdBy":{{"id":"1","name":'
             f'{encode_basestring(record["editor"])},"email":"admin@haendler.example"}}}},"tags":[],'
-            f'"netSales":{_money(record["net"], currency)},'
-            f'"total":{_money(record["net"] + record["tax"], currency)},"positions":{positions}}}'
+            f'"netSales":{_money(net, currency)},'
+            f'"total":{_money(total, currency)},"positions":{positions}}}'
         )
 
-    def position(self, pos: dict, index: int, currency: str) -> dict:
-        product = self._product(pos["productId"])
+    def position(self, pos: dict, index: int, currency: str, has_children: bool = False) -> dict:
+        """A position of the view; a set's parts name it as `parent` and are priced at 0."""
         net_single = (pos["price"] * (10000 - pos["discount"]) + 5000) // 10000
         rate = pos["taxRate"]
         gross_single = net_single + (net_single * rate + 50) // 100
-        category = "normal" if rate == 19 else ("reduced" if rate else "exempt")
+        parent = pos.get("parent")
         return {
             "id": str(pos["id"]), "quantity": quantity(pos["quantity"]), "sort": index + 1,
-            "hasChildren": False, "parent": None, "comment": pos.get("comment", ""),
-            "product": {"id": str(pos["productId"]), "name": product["name"], "number": product["number"]},
-            "tax": {"effectiveVatRate": float(rate), "vatCategory": category, "rate": None,
-                    "taxText": f"{rate}% MwSt." if rate else "steuerfrei"},
+            "hasChildren": has_children, "parent": None if parent is None else str(parent),
+            "comment": pos.get("comment", ""), "product": self._product_reference(pos["productId"]),
+            "tax": {"effectiveVatRate": float(rate), "vatCategory": _category(rate), "rate": None,
+                    "taxText": _tax_text(rate)},
             "price": {"amount": money(pos["price"]), "currency": currency},
             "netRevenueSingle": {"amount": money(net_single), "currency": currency},
             "netRevenueTotal": {"amount": money(pos["net"]), "currency": currency},
@@ -171,6 +233,7 @@ def position_id(order_id: int, index: int) -> int:
     return order_id * POSITION_ID_FACTOR + index + 1
 
 
+PRODUCT_CURRENCY = "EUR"  # master prices are kept in the instance's currency
 PRODUCT_LIST_ONLY = ("purchasePriceNet", "purchasePriceGross", "salesPriceNet", "salesPriceGross", "stockStats")
 
 
@@ -184,12 +247,12 @@ def product_list_item(product: dict, project_name: str) -> dict:
         "merchandiseGroup": None, "name": product["name"], "stockCount": stock, "number": product["number"],
         "description": product["description"], "internalComment": "", "shortDescription": product["name"],
         "standardSupplier": None, "thumbnailUrl": None, "thumbnailId": None, "tags": [],
-        "purchasePriceNet": {"amount": money(purchase)},
-        "purchasePriceGross": {"amount": money((purchase * (100 + rate) + 50) // 100)},
-        "salesPriceNet": {"amount": money(product["netCents"])},
-        "salesPriceGross": {"amount": money(product["grossCents"])},
+        "purchasePriceNet": {"amount": money(purchase), "currency": PRODUCT_CURRENCY},
+        "purchasePriceGross": {"amount": money((purchase * (100 + rate) + 50) // 100), "currency": PRODUCT_CURRENCY},
+        "salesPriceNet": {"amount": money(product["netCents"]), "currency": PRODUCT_CURRENCY},
+        "salesPriceGross": {"amount": money(product["grossCents"]), "currency": PRODUCT_CURRENCY},
         "ean": product["ean"], "manufacturer": {"name": product["manufacturerName"], "number": None, "link": None},
-        "customsTariffNumber": None, "isShippingCostsProduct": False,
+        "customsTariffNumber": None, "isShippingCostsProduct": product["isShippingCostsProduct"],
         "discount": {"isDiscountProduct": False, "discountPercentage": 0.0},
         "stockStats": {"purchasedCount": "0", "totalCount": str(stock), "availableCount": str(stock - reserved),
                        "inProductionCount": str(product["inProduction"])},
@@ -197,7 +260,7 @@ def product_list_item(product: dict, project_name: str) -> dict:
         "unit": {"name": "Stück"}, "measurements": {"weight": {"value": product["weight"], "unit": "kg"}},
         "isStockItem": product["isStockItem"], "isDisabled": product["isDisabled"], "disabledReason": None,
         "salesTax": product["salesTax"], "freeFields": [], "isVariant": False, "variantOf": None,
-        "categories": [], "updatedAt": iso(product["updatedAt"]),
+        "categories": [], "updatedAt": timestamp(product["updatedAt"], product["id"]),
     }
 
 
@@ -236,11 +299,17 @@ def _salutation_phrase(customer: dict) -> str:
     return "Sehr geehrte Damen und Herren"
 
 
+def _subscription_payment_method(customer: dict) -> str:
+    """Never null: the spec's enum has no null, so OpenAPI 3.0.3 refuses it despite `nullable`."""
+    return "direct-debit" if customer["paymentMethodId"] == DIRECT_DEBIT_PAYMENT_METHOD else "invoice"
+
+
 def customer_view(customer: dict) -> dict:
     item = customer_list_item(customer)
     item["contactDetails"]["mobile"] = None
     item.update({
-        "createdAt": iso(customer["createdAt"]), "updatedAt": iso(customer["updatedAt"]),
+        "createdAt": timestamp(customer["createdAt"], customer["id"], field=1),
+        "updatedAt": timestamp(customer["updatedAt"], customer["id"]),
         "salutationPhrase": _salutation_phrase(customer), "mainProject": {"id": str(customer["projectId"])},
         "groups": [], "language": "de",
         "financials": {
@@ -248,7 +317,8 @@ def customer_view(customer: dict) -> dict:
                     "taxNumber": None, "vatId": customer["vatId"]},
             "paymentTerms": {"fixedPaymentTerms": False, "paymentTargetDays": 14, "paymentTargetDiscount": 0.0,
                              "paymentTargetDiscountDays": None},
-            "paymentMethod": {"id": str(customer["paymentMethodId"])}, "subscriptionPaymentMethod": None,
+            "paymentMethod": {"id": str(customer["paymentMethodId"])},
+            "subscriptionPaymentMethod": _subscription_payment_method(customer),
             "customsInformation": None, "creditLimit": 0.0, "defaultCurrency": "EUR",
         },
         "shipping": {"freeShipping": False, "freeShippingFrom": 0.0, "trackingMailBan": False, "deliveryBan": False,
@@ -258,12 +328,13 @@ def customer_view(customer: dict) -> dict:
     return item
 
 
-def customer_address(address: dict, customer: dict) -> dict:
-    """Shape of /api/v2/customers/{id}/addresses items: an assumption, the endpoint is not in the spec."""
-    return {"id": str(address["id"]), "type": address["type"], "name": address["name"],
-            "contactPerson": customer["contactPerson"], "street": address["street"], "zipCode": address["zipCode"],
-            "city": address["city"], "state": address["state"], "country": address["country"],
-            "email": address["email"], "phone": customer["phone"], "isPrimary": address["isPrimary"]}
+ADDRESS_FIELDS = ("id", "type", "name", "street", "addressSupplement", "department", "subDepartment", "zip", "city",
+                  "country", "state")
+
+
+def customer_address(address: dict) -> dict:
+    """An item of GET /api/v2/customers/{customerId}/addresses."""
+    return {key: address[key] for key in ADDRESS_FIELDS}
 
 
 def project_item(project: dict, payment: dict, shipping: dict) -> dict:
@@ -287,3 +358,21 @@ def shipping_method_item(method: dict) -> dict:
             "designation": method["designation"], "project": None, "shippingLabelPrinter": {"id": "1"},
             "exportDocumentPrinter": {"id": "1"}, "shippingEmailBehaviour": "default behaviour",
             "textTemplate": None, "supportDeliveries": True, "supportReturns": method["type"] != "selbstabholer"}
+
+
+MINIMAL_FIELDS = {  # what application/vnd.xentral.minimal+json keeps, per operation (the spec's minimal schemas)
+    "salesOrder.list": ("id", "documentNumber", "date", "status"),
+    "salesOrder.view": ("id", "documentNumber", "date", "status"),
+    "product.viewV2": ("id", "uuid", "name", "number", "isVariant", "updatedAt"),
+}
+
+
+def minimal(operation: str, body: dict) -> dict:
+    """A list or view answer cut down to the operation's minimal representation."""
+    keep = MINIMAL_FIELDS[operation]
+
+    def pick(item: dict) -> dict:
+        return {key: item[key] for key in keep if key in item}
+
+    data = body["data"]
+    return {**body, "data": [pick(item) for item in data] if isinstance(data, list) else pick(data)}

@@ -103,7 +103,7 @@ PRODUCT_EXTRACT: dict[str, Callable[[dict, str], Any]] = {
     "onlyActive": lambda p, _: not p["isDisabled"], "onlyLocked": lambda p, _: p["isDisabled"],
     "onlyInStock": lambda p, _: _available(p) > 0, "updatedAt": lambda p, _: p["updatedAt"],
     "isStockItem": lambda p, _: p["isStockItem"], "isDiscountProduct": lambda p, _: False,
-    "isShippingCostsProduct": lambda p, _: False, "isVariant": lambda p, _: False,
+    "isShippingCostsProduct": lambda p, _: p["isShippingCostsProduct"], "isVariant": lambda p, _: False,
 }
 
 # ---- customers (v2) --------------------------------------------------------------------
@@ -122,7 +122,7 @@ CUSTOMERS = ListSpec(
 
 
 def _main_address(c: dict) -> dict:
-    return c["addresses"][0]
+    return next(a for a in c["addresses"] if a["type"] == "masterdata")
 
 
 CUSTOMER_EXTRACT: dict[str, Extract] = {
@@ -130,10 +130,16 @@ CUSTOMER_EXTRACT: dict[str, Extract] = {
         "id", "uuid", "number", "customerType", "name", "firstname", "lastname", "title", "salutation",
         "projectId", "phone", "email", "website", "isLead", "contactPerson")},
     "deviatingCustomerNumber": lambda c: "",
-    "street": lambda c: _main_address(c)["street"], "zip": lambda c: _main_address(c)["zipCode"],
+    "street": lambda c: _main_address(c)["street"], "zip": lambda c: _main_address(c)["zip"],
     "city": lambda c: _main_address(c)["city"], "state": lambda c: _main_address(c)["state"],
     "addressType": lambda c: c["salutation"],
 }
+
+ADDRESS_TYPES = ("masterdata", "billingaddress", "deliveryaddress")
+CUSTOMER_ADDRESSES = ListSpec(
+    operation="customer.address.list.v2", kinds={"type": STR}, ops=("equals", "notEquals", "in", "notIn"),
+    choices={"type": ADDRESS_TYPES},
+)
 
 # ---- reference data (v1) ---------------------------------------------------------------
 

@@ -48,8 +48,9 @@ class RunningEmulator:
         self._app.faults.fail_next(operation, count, status)
 
     def headers(self) -> dict[str, str]:
-        """Headers a well-behaved client sends."""
-        return {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        """Headers a well-behaved client sends with a GET (the import's Accept is `text/html,
+        application/problem+json`: what the spec declares for its answers)."""
+        return {"Authorization": f"Bearer {self.token}", "Accept": "application/json, application/problem+json"}
 
     def stop(self) -> None:
         self._server.shutdown()

@@ -14,9 +14,9 @@ from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import importer, resources
+from . import importer, media, render, resources
 from .faults import Fault, Faults
 from .query import ListSpec, Problem, parse_list_query
 from .ratelimit import RateLimiter
@@ -24,20 +24,19 @@ from .settings import EmulatorSettings
 from .stats import Stats
 from .world import World
 
-JSON = "application/json"
-ACCEPTABLE = {"application/json", "*/*", "application/*", "application/problem+json"}
 IMPORT_SCOPE = "salesOrder:create"
+PAGE_PARAMETERS = ("page[number]", "page[size]")
 
 
 @dataclass
 class Response:
     status: int
     body: bytes = b""
-    content_type: str = JSON
+    content_type: str | None = media.JSON  # None: no body, no Content-Type
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def json_response(status: int, payload: Any, content_type: str = JSON) -> Response:
+def json_response(status: int, payload: Any, content_type: str = media.JSON) -> Response:
     return Response(status, json.dumps(payload, ensure_ascii=False).encode(), content_type)
 
 
@@ -45,8 +44,19 @@ def message(status: int, text: str) -> Response:
     return json_response(status, {"message": text})
 
 
-def raw_json(status: int, text: str) -> Response:
-    return Response(status, text.encode())
+def raw_json(status: int, text: str, content_type: str = media.JSON) -> Response:
+    return Response(status, text.encode(), content_type)
+
+
+def page_links(path: str, query: str, number: int, size: int, total: int) -> dict[str, str | None]:
+    """`links` of a paged answer that has them: this page, the next and previous (null at the ends)."""
+    kept = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True) if name not in PAGE_PARAMETERS]
+
+    def page(page_number: int) -> str:
+        return f"{path}?{urlencode([*kept, ('page[number]', page_number), ('page[size]', size)])}"
+
+    return {"self": page(number), "next": page(number + 1) if number * size < total else None,
+            "prev": page(number - 1) if number > 1 else None}
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ API_ROUTES = (
     _route("GET", r"/api/v2/products", "product.listV2", resources.PRODUCTS),
     _route("GET", r"/api/v2/products/([^/]+)", "product.viewV2"),
     _route("GET", r"/api/v2/customers", "customer.list.v2", resources.CUSTOMERS),
-    _route("GET", r"/api/v2/customers/([^/]+)/addresses", "customer.addresses"),
+    _route("GET", r"/api/v2/customers/([^/]+)/addresses", "customer.address.list.v2", resources.CUSTOMER_ADDRESSES),
     _route("GET", r"/api/v2/customers/([^/]+)", "customer.view.v2"),
     _route("GET", r"/api/v1/projects", "Project.list", resources.PROJECTS),
     _route("GET", r"/api/v1/paymentMethods", "paymentMethod.list", resources.PAYMENT_METHODS),
@@ -108,11 +118,10 @@ class Application:
             return Response(401, b"Unauthorized", "text/html; charset=UTF-8")
         return message(401, "Unauthorized")
 
-    @staticmethod
-    def acceptable(header: str | None) -> bool:
-        if header is None or not header.strip():
-            return True
-        return any(part.split(";")[0].strip().lower() in ACCEPTABLE for part in header.split(","))
+    def bare(self, status: int, text: str) -> Response:
+        """An answer whose body the spec does not declare (403, 404, 406, 429, 5xx...): none,
+        or `{"message": text}` with the setting `error_body = "message"`."""
+        return message(status, text) if self.settings.error_body == "message" else Response(status, b"", None)
 
     def handle_api(self, method: str, path: str, query: str, headers: Any, body: bytes,
                    ) -> tuple[Response, Fault | None, str | None]:
@@ -121,27 +130,28 @@ class Application:
         operation = route.operation if route else None
         decision = self.limiter.acquire()
         if not decision.allowed:
-            return self._with_limits(message(429, "Too Many Requests"), decision.headers()), None, operation
+            return self._with_limits(self.bare(429, "Too Many Requests"), decision.headers()), None, operation
         limits = decision.headers()
         settings = self.settings
         if not self.authorized(headers.get("Authorization")):
             return self._with_limits(self.unauthorized(), limits), None, operation
-        if not self.acceptable(headers.get("Accept")):
-            return self._with_limits(message(406, "Not Acceptable"), limits), None, operation
         if route is None:
             status = 405 if match else 404
-            return self._with_limits(message(status, "Not found" if status == 404 else "Method not allowed"),
+            return self._with_limits(self.bare(status, "Not found" if status == 404 else "Method not allowed"),
                                      limits), None, operation
+        chosen = media.negotiate(headers.get("Accept"), media.success_media_types(route.operation))
+        if chosen is None:
+            return self._with_limits(self.bare(406, "Not Acceptable"), limits), None, operation
         fault = self.faults.decide(route.operation, settings, method == "GET")
         if fault and fault.kind == "error":
-            return self._with_limits(message(fault.status, HTTPStatus(fault.status).phrase), limits), None, operation
+            return self._with_limits(self.bare(fault.status, HTTPStatus(fault.status).phrase), limits), None, operation
         if fault and fault.kind == "foreign_429":
             refusal = self.limiter.exhausted(retry_after=1)
-            return self._with_limits(message(429, "Too Many Requests"), refusal.headers()), None, operation
+            return self._with_limits(self.bare(429, "Too Many Requests"), refusal.headers()), None, operation
         if settings.latency_ms:
             time.sleep(settings.latency_ms / 1000)
         try:
-            response = self._dispatch(route, match.groups(), query, body)
+            response = self._dispatch(route, match.groups(), path, query, body, chosen)
         except Problem as problem:
             response = json_response(problem.status, problem.body, problem.content_type)
         return self._with_limits(response, limits), fault, operation
@@ -162,27 +172,47 @@ class Application:
             other = other or found
         return None, other
 
-    def _dispatch(self, route: Route, args: tuple, query: str, body: bytes) -> Response:
-        if route.spec is not None:
-            return self._list(route, query)
+    def _dispatch(self, route: Route, args: tuple, path: str, query: str, body: bytes, chosen: str) -> Response:
         if route.operation == "salesOrder.import":
             return self._import(body)
-        data = self.world.view_json(route.operation, args[0])
-        return message(404, "Not found") if data is None else raw_json(200, '{"data":' + data + "}")
+        if route.operation == "customer.address.list.v2":
+            return self._addresses(args[0], path, query)
+        if route.spec is not None:
+            text = self._list(route, query)
+        else:
+            data = self.world.view_json(route.operation, args[0])
+            if data is None:
+                return self.bare(404, "Not found")
+            text = '{"data":' + data + "}"
+        if chosen == media.MINIMAL:
+            text = json.dumps(render.minimal(route.operation, json.loads(text)), ensure_ascii=False)
+        return raw_json(200, text, chosen)
 
-    def _list(self, route: Route, query: str) -> Response:
+    def _list(self, route: Route, query: str) -> str:
         settings = self.settings
         parsed = parse_list_query(query, route.spec, settings.oversize_page, settings.customer_cursor == "on")
         if parsed.number > 1 and not parsed.by_cursor:
             rng = self.faults.churn(settings)
             if rng is not None:
                 self.world.churn(route.operation, parsed, rng)
-        return raw_json(200, self.world.list_body(route.operation, parsed))
+        return self.world.list_body(route.operation, parsed)
+
+    def _addresses(self, customer_id: str, path: str, query: str) -> Response:
+        """A customer's addresses: a paged list with `links`, filterable on `type`."""
+        parsed = parse_list_query(query, resources.CUSTOMER_ADDRESSES, self.settings.oversize_page, False)
+        found = self.world.address_page(customer_id, parsed)
+        if found is None:
+            return self.bare(404, "Not found")
+        page, total = found
+        links = {**page_links(path, query, parsed.number, parsed.size, total),
+                 "customer": path.removesuffix("/addresses")}
+        extra = {"totalCount": total, "page": {"number": parsed.number, "size": parsed.size}}
+        return json_response(200, {"data": page, "extra": extra, "links": links})
 
     def _import(self, body: bytes) -> Response:
         settings = self.settings
         if settings.token_scopes is not None and IMPORT_SCOPE not in settings.token_scopes:
-            return message(403, f"Missing required scopes: {IMPORT_SCOPE}.")
+            return self.bare(403, f"Missing required scopes: {IMPORT_SCOPE}.")
         try:
             payload = json.loads(body or b"null")
         except ValueError:
@@ -195,7 +225,7 @@ class Application:
             location = self.base_url + location
         if settings.slow_import_seconds:
             time.sleep(settings.slow_import_seconds)
-        return Response(201, b"", "text/html; charset=UTF-8", {"Location": location})
+        return Response(201, b"", f"{media.HTML}; charset=UTF-8", {"Location": location})
 
     # ---- admin -------------------------------------------------------------------------
 
@@ -311,14 +341,19 @@ class Handler(BaseHTTPRequestHandler):
             body = body[: len(body) // 2]
         now = self.server.app.world.now().astimezone(UTC)
         lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}",
-                 f"Date: {format_datetime(now, usegmt=True)}", "Server: xentral-emulator",
-                 f"Content-Type: {response.content_type}", f"Content-Length: {len(body)}"]
+                 f"Date: {format_datetime(now, usegmt=True)}", "Server: xentral-emulator"]
+        if response.content_type:
+            lines.append(f"Content-Type: {response.content_type}")
+        lines.append(f"Content-Length: {len(body)}")
         lines += [f"{name}: {value}" for name, value in response.headers.items()]
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         if fault and fault.kind == "drop":
-            self.wfile.write(head + body[: len(body) // 2])
+            # The request was carried out (an import's order exists); the client reads half the
+            # answer, or nothing when there is no body to cut (cut headers would read as complete).
+            if body:
+                self.wfile.write(head + body[: len(body) // 2])
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return

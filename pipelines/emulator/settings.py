@@ -12,11 +12,13 @@ from typing import Any
 CHOICES: dict[str, tuple[str, ...]] = {
     "oversize_page": ("reject", "clamp"),
     "unauthorized_body": ("json", "text"),
+    "error_body": ("empty", "message"),
     "location_form": ("absolute", "relative"),
     "duplicate_external_order_number": ("accept", "reject"),
     "customer_cursor": ("on", "off"),
     "customer_cursor_end": ("empty", "absent"),
     "discount_mode": ("fraction", "percent"),
+    "net_sales_shipping": ("excluded", "included"),
 }
 
 RATES = ("error_rate", "foreign_429_rate", "drop_rate", "truncate_rate", "paging_churn_rate")
@@ -43,11 +45,13 @@ class EmulatorSettings:
     # Variants of behaviour that the public material does not pin down.
     oversize_page: str = "reject"
     unauthorized_body: str = "json"
+    error_body: str = "empty"  # 403, 404, 406, 429, 5xx: the spec declares no body for them
     location_form: str = "absolute"
     duplicate_external_order_number: str = "accept"
     customer_cursor: str = "on"
     customer_cursor_end: str = "empty"
     discount_mode: str = "fraction"
+    net_sales_shipping: str = "excluded"  # whether an order's netSales and total include its shipping costs
     token_scopes: tuple[str, ...] | None = None  # None: the token has every scope
 
     # Faults.

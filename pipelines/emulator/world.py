@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import data, render
+from .addresses import checked_addresses
 from .clock import Clock, parse_instant, to_berlin
 from .orders import SORT_COLUMNS, OrderStore, dumps, totals
 from .query import ListQuery, encode_cursor
@@ -36,7 +37,7 @@ from .resources import (
     extract_all,
 )
 from .settings import EmulatorSettings
-from .table import Table, mask, sort_rows
+from .table import STR, Table, fold, mask, sort_rows
 
 ORDER_FIELD_ALIASES = {
     "status": "status", "comment": "comment", "external_order_number": "externalOrderNumber",
@@ -114,11 +115,13 @@ class World:
         seeded = data.orders(
             settings.seed, settings.orders, np.array([c["id"] for c in self.customers.records], dtype=np.int64),
             np.array([p["netCents"] for p in product_records], dtype=np.int64),
-            np.array([p["taxRate"] for p in product_records], dtype=np.int64), len(project_records))
-        renderer = render.OrderRenderer(self._customer_any, self._product_any, self._discount_scale)
+            np.array([p["taxRate"] for p in product_records], dtype=np.int64), len(project_records),
+            shipping_product=next((p["id"] for p in product_records if p["isShippingCostsProduct"]), 0))
+        renderer = render.OrderRenderer(self._customer_any, self._product_any, self._discount_scale,
+                                        self._shipping_in_net_sales)
         renderer.warm([c["id"] for c in self.customers.records])
         self.orders = OrderStore(seeded, renderer, self._is_company,
-                                 lambda: (self.catalog_version, self._discount_scale()))
+                                 lambda: (self.catalog_version, self._discount_scale(), self._shipping_in_net_sales()))
         ids = self.orders.table.col("id")
         self._next_order_id = int(ids.max()) + 1 if len(ids) else 1
         self._tables: dict[str, tuple[Table, Callable[[int], str]]] = {
@@ -147,6 +150,9 @@ class World:
 
     def _discount_scale(self) -> int:
         return 10000 if self.settings.discount_mode == "fraction" else 100
+
+    def _shipping_in_net_sales(self) -> bool:
+        return self.settings.net_sales_shipping == "included"
 
     def _project_name(self, project_id: int) -> str:
         project = self.projects.get(project_id, include_deleted=True)
@@ -275,12 +281,24 @@ class World:
             product = self.products.get(self._int(record_id))
             return None if product is None else dumps(
                 render.product_view(product, self._project_name(product["projectId"])))
-        if operation == "customer.view.v2":
-            customer = self.customers.get(self._int(record_id))
-            return None if customer is None else dumps(render.customer_view(customer))
         customer = self.customers.get(self._int(record_id))
-        return None if customer is None else dumps(
-            [render.customer_address(a, customer) for a in customer["addresses"]])
+        return None if customer is None else dumps(render.customer_view(customer))
+
+    @_locked
+    def address_page(self, customer_id: str, query: ListQuery) -> tuple[list[dict], int] | None:
+        """One page of a customer's addresses (filtered on type) and how many match in all;
+        None when the customer does not exist."""
+        customer = self.customers.get(self._int(customer_id))
+        if customer is None:
+            return None
+        addresses = customer["addresses"]
+        selected = np.ones(len(addresses), dtype=bool)
+        types = np.array([fold(a["type"]) for a in addresses], dtype=object)
+        for f in query.filters:
+            selected &= mask(STR, types, f.op, list(f.values))
+        matching = [render.customer_address(a) for a, keep in zip(addresses, selected.tolist()) if keep]
+        start = (query.number - 1) * query.size
+        return matching[start:start + query.size], len(matching)
 
     @staticmethod
     def _int(value: str | int) -> int:
@@ -351,8 +369,8 @@ class World:
 
     @_locked
     def customer_addresses(self, customer_id: str | int) -> list[dict]:
-        customer = self._customer(customer_id)
-        return [render.customer_address(a, customer) for a in customer["addresses"]]
+        """Every address the address list serves for the customer, all pages, in order."""
+        return [render.customer_address(a) for a in self._customer(customer_id)["addresses"]]
 
     @_locked
     def project_ids(self) -> list[str]:
@@ -391,7 +409,7 @@ class World:
         return {"id": render.position_id(order_id, index), "productId": product["id"],
                 "quantity": float(spec.get("quantity", 1)), "price": price_cents,
                 "discount": int(round(float(discount) * self._discount_scale())), "taxRate": rate,
-                "comment": spec.get("comment", ""), "webId": spec.get("webId", "")}
+                "comment": spec.get("comment", ""), "webId": spec.get("webId", ""), "parent": None}
 
     def _with_totals(self, record: dict) -> dict:
         totals(record["positions"])
@@ -411,7 +429,7 @@ class World:
         fields = _canonical(fields, ORDER_FIELD_ALIASES, "order")
         currency = fields.pop("currency", "EUR")
         if positions is None:
-            ids = self.products.alive_ids()
+            ids = [i for i in self.products.alive_ids() if not self._product(i)["isShippingCostsProduct"]]
             positions = [{"product_id": self._rng.choice(ids), "quantity": self._rng.randint(1, 3)}
                          for _ in range(self._rng.randint(1, 3))]
         record = {
@@ -421,7 +439,7 @@ class World:
             "paymentMethodId": customer["paymentMethodId"], "shippingMethodId": customer["shippingMethodId"],
             "currency": currency, "externalOrderNumber": "", "externalOrderId": "", "transactionNumber": "",
             "customerOrderNumber": "", "comment": "", "editor": "API", "autoShipping": True,
-            "billingAddress": None, "shippingAddress": None,
+            "billingAddress": None, "shippingAddress": None, "shippingCosts": [],
             "positions": [self.position(p, currency, order_id, k) for k, p in enumerate(positions)],
         }
         if "date" in fields:
@@ -536,15 +554,24 @@ class World:
         customer_id = self.customers.next_id()
         customer = data.customer(random.Random(f"{self.settings.seed}:customer:{customer_id}"), customer_id,
                                  len(self.projects.records))
-        customer.update(_canonical(fields, CUSTOMER_FIELDS, "customer"))
+        self._change_customer(customer, fields)
         customer["createdAt"] = self.now_epoch()
         return self._store_customer(None, customer)
 
     @_locked
     def update_customer(self, customer_id: str | int, **changes: Any) -> None:
         customer = dict(self._customer(customer_id))
-        customer.update(_canonical(changes, CUSTOMER_FIELDS, "customer"))
+        self._change_customer(customer, changes)
         self._store_customer(self.customers.row_of(customer["id"]), customer)
+
+    @staticmethod
+    def _change_customer(customer: dict, changes: dict[str, Any]) -> None:
+        """Apply checked changes; `addresses` replace the customer's (see addresses.checked_addresses)."""
+        fields = _canonical(changes, CUSTOMER_FIELDS, "customer")
+        if "addresses" in fields:
+            fields["addresses"] = checked_addresses(fields["addresses"],
+                                                    {**customer, "name": fields.get("name", customer["name"])})
+        customer.update(fields)
 
     @_locked
     def delete_customer(self, customer_id: str | int) -> None:

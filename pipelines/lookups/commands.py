@@ -192,7 +192,11 @@ def customers_show_command(args: argparse.Namespace) -> int:
     with connected(args, f"looking up customer {args.value!r}", "read customers") as client:
         listed = find_one(client, CUSTOMERS, args.value, args.by).row
         customer = view_of(client, CUSTOMERS, listed)
-        addresses = client.get_data(f"{CUSTOMERS.path}/{listed['id']}/addresses") or []
+        addresses = client.get_all_items(f"{CUSTOMERS.path}/{listed['id']}/addresses")
+        if addresses is None:
+            raise NotFoundError(
+                f"customer {listed['id']} was listed but its addresses answered 404 (deleted meanwhile?)"
+            )
     if args.json:
         print(to_json({"customer": customer, "addresses": addresses}))
     else:

@@ -186,7 +186,7 @@ def customer_list(customers: Sequence[Row]) -> str:
 
 
 ADDRESS_COLUMNS = (
-    Column("type"), Column("primary"), Column("name"), Column("street"), Column("zip"), Column("city"),
+    Column("type"), Column("name"), Column("department"), Column("street"), Column("zip"), Column("city"),
     Column("country"),
 )
 
@@ -207,9 +207,9 @@ def customer_detail(view: Row, addresses: Sequence[Row]) -> str:
     ]
     rows = [
         [
-            text(address.get("type")), text(address.get("isPrimary")), text(address.get("name")),
-            text(address.get("street")), text(address.get("zipCode")), text(address.get("city")),
-            text(address.get("country")),
+            text(address.get("type")), text(address.get("name")), text(address.get("department")),
+            ", ".join(part for part in (address.get("street"), address.get("addressSupplement")) if part) or NO_VALUE,
+            text(address.get("zip")), text(address.get("city")), text(address.get("country")),
         ]
         for address in addresses
     ]

@@ -60,6 +60,11 @@ logger = logging.getLogger("pipelines.xentral.client")
 MAX_PAGE_SIZE = 50
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 IMPORT_PATH = "/api/v1/salesOrders/actions/import"
+IMPORT_SCOPE = "salesOrder:create"
+ACCEPT_READ = "application/json, application/problem+json"
+"""What the spec declares for the answers of the GETs: JSON, and problem details for a 400."""
+ACCEPT_IMPORT = "text/html, application/problem+json"
+"""What the spec declares for the import's answers: the 201 as text/html (empty), the 400 as problem details."""
 CONNECTION_CHECK_PATH = "/api/v1/shippingMethods"
 CONNECTION_CHECK_PAGE_SIZE = 10  # the spec says sizes "usually" run 10 to 50; stay inside that
 _TRANSIENT_EXCEPTIONS = (
@@ -230,7 +235,6 @@ class XentralClient:
         self._session = session or environment_session(self.base_url)
         self._headers = {
             "Authorization": f"Bearer {self._token}",
-            "Accept": "application/json",
             "User-Agent": user_agent,
         }
         self._header_cache: tuple[tuple[tuple[str, Any], ...] | None, CaseInsensitiveDict[str]] = (
@@ -284,9 +288,27 @@ class XentralClient:
                 return
             number += 1
 
+    def get_all_items(self, path: str) -> list[dict[str, Any]] | None:
+        """Every item of a paged list that belongs to one record (a customer's addresses), all
+        pages; None when that record does not exist (404)."""
+        items: list[dict[str, Any]] = []
+        number = 1
+        while True:
+            params = page_query(number, MAX_PAGE_SIZE)
+            request = describe_request("GET", path, params)
+            response, body = self._get(request, path, params)
+            if response.status_code == 404:
+                return None
+            if not _is_success(response):
+                raise self._error_for(request, response)
+            page = self._page_from(request, response, body, number, MAX_PAGE_SIZE)
+            items.extend(page.items)
+            if page.is_last:
+                return items
+            number += 1
+
     def get_data(self, path: str) -> Any:
-        """The ``data`` of a single resource (a dict, or a list for e.g. a customer's addresses);
-        None when the resource does not exist (404)."""
+        """The ``data`` of a single resource; None when the resource does not exist (404)."""
         request = describe_request("GET", path)
         response, body = self._get(request, path, [])
         if response.status_code == 404:
@@ -314,7 +336,9 @@ class XentralClient:
         rate_limit_waited = 0.0
         while True:
             try:
-                response = self._send_once("POST", IMPORT_PATH, [], request, attempt=1, json_body=payload)
+                response = self._send_once(
+                    "POST", IMPORT_PATH, [], request, attempt=1, accept=ACCEPT_IMPORT, json_body=payload
+                )
             except _TRANSIENT_EXCEPTIONS as exc:
                 raise self._import_failure(request, payload, _failure_from_exception(exc, self._timeout)) from exc
             if response.status_code == 429:
@@ -325,7 +349,7 @@ class XentralClient:
                 raise self._import_failure(request, payload, failure)
             if _is_success(response):
                 return self._created_order(request, response)
-            raise self._error_for(request, response)
+            raise self._error_for(request, response, scope=IMPORT_SCOPE)  # a 403 may come without a body to name it
 
     # ---- sending and retrying ------------------------------------------------------------
 
@@ -349,7 +373,7 @@ class XentralClient:
         self, request: str, path: str, params: QueryParams, attempt: int
     ) -> tuple[requests.Response, Any] | _Failure:
         try:
-            response = self._send_once("GET", path, params, request, attempt=attempt)
+            response = self._send_once("GET", path, params, request, attempt=attempt, accept=ACCEPT_READ)
         except _TRANSIENT_EXCEPTIONS as exc:
             return _failure_from_exception(exc, self._timeout)
         status = response.status_code
@@ -375,6 +399,7 @@ class XentralClient:
         request: str,
         *,
         attempt: int,
+        accept: str,
         json_body: dict[str, Any] | None = None,
     ) -> requests.Response:
         """Send one request through the budget and the rate limiter; no retrying here."""
@@ -385,6 +410,7 @@ class XentralClient:
         started = time.perf_counter()
         try:
             prepared = self._prepared(method, path, params, json_body)
+            prepared.headers["Accept"] = accept  # a strict server answers 406 to anything its spec does not declare
             response = self._session.send(
                 prepared,
                 timeout=self._timeout,
@@ -524,8 +550,9 @@ class XentralClient:
         id_at_end = re.search(r"/(\d+)/?$", urlsplit(absolute).path)
         return CreatedOrder(order_id=id_at_end.group(1) if id_at_end else None, location=absolute)
 
-    def _error_for(self, request: str, response: requests.Response) -> XentralError:
-        """The exception for a final answer that is neither a success nor retryable."""
+    def _error_for(self, request: str, response: requests.Response, scope: str = "") -> XentralError:
+        """The exception for a final answer that is neither a success nor retryable (`scope`: the one
+        the request needs, where known)."""
         status = response.status_code
         detail = self._redact(_body_detail(response))
         if status == 401:
@@ -535,8 +562,8 @@ class XentralClient:
             )
         if status == 403:
             return PermissionDeniedError(
-                f"{request} was refused with 403: the API token lacks the scope this request needs{detail}; "
-                "add the scope to the token in Xentral"
+                f"{request} was refused with 403: the API token lacks the scope {scope or 'this request needs'}"
+                f"{detail}; add the scope to the token in Xentral"
             )
         if status in (400, 409):
             return self._problem_error(request, response)

@@ -44,6 +44,14 @@ from pipelines.xentral.timestamps import format_timestamp, parse_timestamp
 
 State = MutableMapping[str, Any]
 
+ADDRESS_COLUMNS = {
+    name: {"data_type": "text", "nullable": True}
+    for name in ("id", "type", "name", "street", "address_supplement", "department", "sub_department", "zip", "city",
+                 "country", "state")
+}
+"""The official fields of a customer's addresses, declared so that one an instance leaves empty
+everywhere still gets its column (the staging view selects them all)."""
+
 ROWS_PER_ITEM = 250
 """Rows of whole pages gathered before they go to dlt as one item: every item costs dlt a schema
 update, which at a page per item was a fifth of a sync's local time; larger items cost memory
@@ -176,7 +184,9 @@ def customer_pages(
                 view = client.get_data(f"{CUSTOMERS_PATH}/{customer_id}")
                 if view is None:
                     continue
-                addresses = client.get_data(f"{CUSTOMERS_PATH}/{customer_id}/addresses") or []
+                addresses = client.get_all_items(f"{CUSTOMERS_PATH}/{customer_id}/addresses")
+                if addresses is None:  # gone since its view answered: skipped this run, as a view's 404
+                    continue
                 fetched.add(customer_id)
                 batches.add(
                     customer_row(item, view, run.started_at),
@@ -251,7 +261,9 @@ class _Batches:
         if self._positions:
             yield _child_rows(*self._item(POSITIONS_TABLE, self._positions), POSITIONS_TABLE, "sales_order_id")
         if self._addresses:
-            yield _child_rows(*self._item(ADDRESSES_TABLE, self._addresses), ADDRESSES_TABLE, "customer_id")
+            items, columns = self._item(ADDRESSES_TABLE, self._addresses)
+            declared = None if columns is None else {**ADDRESS_COLUMNS, **columns}
+            yield _child_rows(items, declared, ADDRESSES_TABLE, "customer_id")
         self._rows, self._positions, self._addresses = [], [], []
 
     def _item(self, table: str, rows: list[dict[str, Any]]) -> tuple[Any, dict[str, dict[str, str]] | None]:

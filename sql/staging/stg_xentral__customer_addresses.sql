@@ -6,10 +6,11 @@ select
     type                as address_type,
     name                as address_name,
     street,
-    zip_code,
+    address_supplement,
+    department,
+    sub_department,
+    zip,
     city,
     state,
-    country,
-    email,
-    is_primary
+    country
 from xentral.customer_addresses

@@ -7,7 +7,7 @@ import pytest
 import requests_mock as rm
 
 from pipelines.xentral.client import Filter, Order, Page, XentralClient, page_query
-from pipelines.xentral.errors import RequestBudgetExhausted
+from pipelines.xentral.errors import PermissionDeniedError, RequestBudgetExhausted
 from pipelines.xentral.timestamps import format_timestamp
 from tests.client.helpers import BASE_URL, list_body, rows
 
@@ -171,19 +171,43 @@ def test_a_clamped_page_size_reported_by_the_server_is_used(client: XentralClien
 def test_get_data_returns_the_resource_or_none(client: XentralClient, requests_mock: rm.Mocker) -> None:
     requests_mock.get(f"{ORDERS_URL}/17", json={"data": {"id": "17", "positions": []}})
     requests_mock.get(f"{ORDERS_URL}/18", status_code=404)
-    requests_mock.get(f"{BASE_URL}/api/v2/customers/5/addresses", json={"data": [{"type": "billing"}]})
     assert client.get_data("/api/v1/salesOrders/17") == {"id": "17", "positions": []}
     assert client.get_data("/api/v1/salesOrders/18") is None
-    assert client.get_data("/api/v2/customers/5/addresses") == [{"type": "billing"}]
 
 
-def test_requests_carry_bearer_token_and_accept_json(client: XentralClient, requests_mock: rm.Mocker) -> None:
+ADDRESSES_URL = f"{BASE_URL}/api/v2/customers/5/addresses"
+
+
+def test_get_all_items_reads_every_page_of_a_records_list(client: XentralClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(ADDRESSES_URL, [{"json": list_body(rows(50), total=60)},
+                                      {"json": list_body(rows(10, 51), total=60, number=2)}])
+    assert client.get_all_items("/api/v2/customers/5/addresses") == rows(60)
+    assert [request.qs["page[number]"] for request in requests_mock.request_history] == [["1"], ["2"]]
+
+
+def test_get_all_items_is_none_for_a_record_that_does_not_exist(client: XentralClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.get(ADDRESSES_URL, status_code=404)
+    assert client.get_all_items("/api/v2/customers/5/addresses") is None
+    requests_mock.get(ADDRESSES_URL, status_code=403)
+    with pytest.raises(PermissionDeniedError):
+        client.get_all_items("/api/v2/customers/5/addresses")
+
+
+def test_reads_carry_the_bearer_token_and_accept_what_the_spec_declares(
+    client: XentralClient, requests_mock: rm.Mocker
+) -> None:
+    """Views, lists and a record's list alike: JSON, and problem details for a refused request."""
     requests_mock.get(f"{ORDERS_URL}/17", json={"data": {}})
+    register_pages(requests_mock, [list_body([], total=0)])
+    requests_mock.get(ADDRESSES_URL, json=list_body([], total=0))
     client.get_data("/api/v1/salesOrders/17")
-    headers = requests_mock.last_request.headers
-    assert headers["Authorization"] == "Bearer pat-SECRET-7f3a9c2e1b"
-    assert headers["Accept"] == "application/json"
-    assert headers["User-Agent"].startswith("xentral-sync/")
+    client.get_page("/api/v1/salesOrders", number=1)
+    client.get_all_items("/api/v2/customers/5/addresses")
+    for request in requests_mock.request_history:
+        assert request.headers["Authorization"] == "Bearer pat-SECRET-7f3a9c2e1b"
+        assert request.headers["Accept"] == "application/json, application/problem+json"
+        assert request.headers["User-Agent"].startswith("xentral-sync/")
+    assert requests_mock.call_count == 3
 
 
 def test_paths_must_be_absolute(client: XentralClient) -> None:

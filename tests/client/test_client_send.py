@@ -54,7 +54,7 @@ def test_a_session_trusting_the_environment_reads_it_per_request_but_never_netrc
 
 def test_the_sessions_headers_cookies_and_hooks_apply_and_ours_win(requests_mock: rm.Mocker) -> None:
     session = environment_session(BASE_URL)
-    session.headers.update({"X-Trace": "on", "User-Agent": "theirs", "Accept-Encoding": "identity"})
+    session.headers.update({"X-Trace": "on", "User-Agent": "theirs", "Accept-Encoding": "identity", "Accept": "*/*"})
     session.cookies.set("balancer", "node-2", domain="acme.xentral.biz")
     answered: list[int] = []
     session.hooks["response"].append(lambda response, *args, **kwargs: answered.append(response.status_code))
@@ -64,6 +64,7 @@ def test_the_sessions_headers_cookies_and_hooks_apply_and_ours_win(requests_mock
     assert headers["X-Trace"] == "on"
     assert headers["Accept-Encoding"] == "identity"
     assert headers["User-Agent"] == "ours/1"
+    assert headers["Accept"] == "application/json, application/problem+json"
     assert headers["Cookie"] == "balancer=node-2"
     assert answered == [200]
 

@@ -46,6 +46,15 @@ def test_created_order_from_absolute_or_relative_location(
     assert requests_mock.last_request.headers["Content-Type"] == "application/json"
 
 
+def test_the_import_accepts_what_the_spec_declares_for_its_answers(
+    client: XentralClient, requests_mock: rm.Mocker
+) -> None:
+    """201 is declared as text/html (empty), 400 as problem details: a strict server refuses others with 406."""
+    requests_mock.post(IMPORT_URL, status_code=201, headers={"Location": "/api/v1/salesOrders/9"})
+    client.create_sales_order(PAYLOAD)
+    assert requests_mock.last_request.headers["Accept"] == "text/html, application/problem+json"
+
+
 def test_created_order_without_a_usable_location(client: XentralClient, requests_mock: rm.Mocker) -> None:
     requests_mock.post(
         IMPORT_URL, [{"status_code": 201, "headers": {"Location": "/api/v1/salesOrders/new"}}, {"status_code": 201}]
@@ -84,9 +93,9 @@ def test_conflict_problem(client: XentralClient, requests_mock: rm.Mocker) -> No
     assert raised.value.problem == problem
 
 
-def test_missing_scope(client: XentralClient, requests_mock: rm.Mocker) -> None:
-    requests_mock.post(IMPORT_URL, status_code=403)
-    with pytest.raises(PermissionDeniedError):
+def test_missing_scope_is_named_without_a_body_to_name_it(client: XentralClient, requests_mock: rm.Mocker) -> None:
+    requests_mock.post(IMPORT_URL, status_code=403)  # the spec declares no body for a 403
+    with pytest.raises(PermissionDeniedError, match="lacks the scope salesOrder:create; add the scope"):
         client.create_sales_order(PAYLOAD)
 
 

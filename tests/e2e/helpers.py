@@ -101,22 +101,22 @@ def truth_customers(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
     return truth
 
 
-def loaded_addresses(duckdb_path: Path) -> list[tuple[str, str]]:
+def loaded_addresses(duckdb_path: Path) -> list[tuple[str, ...]]:
     """Every address row of a live customer, sorted: a row loaded twice shows twice."""
     rows = query(
         duckdb_path,
-        "SELECT a.customer_id, a.id FROM xentral.customer_addresses a "
+        "SELECT a.customer_id, a.id, a.type, a.zip, a.sub_department FROM xentral.customer_addresses a "
         "JOIN xentral.customers c ON c.id = a.customer_id WHERE c.vanished_at IS NULL",
     )
-    return sorted((customer_id, address_id) for customer_id, address_id in rows)
+    return sorted(rows, key=repr)
 
 
-def truth_addresses(emulator: RunningEmulator) -> list[tuple[str, str]]:
-    return sorted(
-        (customer_id, address["id"])
+def truth_addresses(emulator: RunningEmulator) -> list[tuple[str, ...]]:
+    return sorted((
+        (customer_id, address["id"], address["type"], address["zip"], address["subDepartment"])
         for customer_id in emulator.world.customer_ids()
         for address in emulator.world.customer_addresses(customer_id)
-    )
+    ), key=repr)
 
 
 def loaded_products(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:

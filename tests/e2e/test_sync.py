@@ -291,6 +291,22 @@ def test_vanished_products_and_customers_are_flagged(emulator_factory, tmp_path:
     assert_matches_truth(emulator, db)
 
 
+def test_every_page_of_a_customers_addresses_and_a_404_on_them_skips_the_customer(
+    emulator_factory, tmp_path: Path
+) -> None:
+    emulator = emulator_factory(orders=5, products=5, customers=10, **FAST)
+    db = tmp_path / "x.duckdb"
+    emulator.fail_next("customer.address.list.v2", 1, 404)  # the first customer's: deleted after its view answered
+    sync(emulator, db)
+
+    assert "1" not in loaded_customers(db)  # skipped this run, not stored as a customer without addresses
+    many = len(emulator.world.customer_addresses("7"))
+    assert many > 10
+    assert query(db, "SELECT count(*) FROM xentral.customer_addresses WHERE customer_id = '7'") == [(many,)]
+    sync(emulator, db)
+    assert_matches_truth(emulator, db)
+
+
 def test_customer_details_are_refreshed_within_the_rolling_window(emulator_factory, tmp_path: Path) -> None:
     emulator = emulator_factory(orders=5, products=5, customers=30, **FAST)
     db = tmp_path / "x.duckdb"

@@ -8,6 +8,8 @@ import requests
 
 from pipelines.emulator import RunningEmulator
 
+IMPORT_ACCEPT = "text/html, application/problem+json"
+
 
 class Client:
     """requests.Session bound to one emulator's base URL and token."""
@@ -21,7 +23,9 @@ class Client:
         return self.session.get(self.emulator.base_url + path, params=params, timeout=10, **kwargs)
 
     def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.post(self.emulator.base_url + path, timeout=10, **kwargs)
+        """A POST (the import) asking for what the spec declares for its answers."""
+        headers = {"Accept": IMPORT_ACCEPT, **kwargs.pop("headers", {})}
+        return self.session.post(self.emulator.base_url + path, timeout=10, headers=headers, **kwargs)
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return self.session.request(method, self.emulator.base_url + path, timeout=10, **kwargs)

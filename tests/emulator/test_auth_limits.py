@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from pipelines.emulator.clock import BERLIN
+from pipelines.emulator.media import JSON, MINIMAL, negotiate
 from tests.emulator.conftest import Client
 
 
@@ -30,7 +31,9 @@ def test_401_text_variant(emulator_factory) -> None:
 
 @pytest.mark.parametrize("accept, status", [("application/json", 200), ("*/*", 200), (None, 200),
                                             ("application/json; charset=utf-8", 200), ("text/html", 406),
-                                            ("application/xml", 406)])
+                                            ("application/xml", 406), ("application/*;q=0.2", 200),
+                                            ("application/problem+json", 406), ("application/json;q=0", 406),
+                                            ("text/html, */*;q=0.1", 200)])
 def test_accept_header(client: Client, accept: str | None, status: int) -> None:
     headers = {"Accept": accept} if accept else {}
     session = requests.Session()
@@ -90,8 +93,23 @@ def test_date_header_follows_the_world_clock(client: Client) -> None:
 
 
 def test_import_needs_the_create_scope(emulator_factory) -> None:
-    client = Client(emulator_factory(token_scopes=("salesOrder:read",)))
+    emulator = emulator_factory(token_scopes=("salesOrder:read",))
+    client = Client(emulator)
     response = client.post("/api/v1/salesOrders/actions/import", json={})
-    assert response.status_code == 403
-    assert "salesOrder:create" in response.json()["message"]
+    assert response.status_code == 403 and response.content == b""  # the spec declares no body for a 403
+    emulator.update_settings(error_body="message")
+    response = client.post("/api/v1/salesOrders/actions/import", json={})
+    assert response.status_code == 403 and "salesOrder:create" in response.json()["message"]
     assert client.get("/api/v1/salesOrders").status_code == 200
+
+
+@pytest.mark.parametrize("accept, chosen", [
+    (None, "application/json"), ("", "application/json"), ("*/*", "application/json"),
+    ("application/vnd.xentral.minimal+json", "application/vnd.xentral.minimal+json"),
+    ("application/json;q=0.5, application/vnd.xentral.minimal+json", "application/vnd.xentral.minimal+json"),
+    ("application/*, application/json;q=0", "application/vnd.xentral.minimal+json"),
+    ("application/json, application/vnd.xentral.minimal+json", "application/json"),  # a tie: the spec's first
+    ("text/html", None), ("application/json;q=zero", None),
+])
+def test_negotiation_takes_qualities_and_the_most_specific_range(accept: str | None, chosen: str | None) -> None:
+    assert negotiate(accept, (JSON, MINIMAL)) == chosen

@@ -38,17 +38,23 @@ def test_data_does_not_depend_on_the_clock(world: World) -> None:
     assert shifted.order_view("5") == world.order_view("5")
 
 
-def test_customers_are_german_with_umlauts_both_types_and_1_to_3_addresses(world: World) -> None:
+def test_customers_are_german_with_umlauts_both_types_and_their_addresses(world: World) -> None:
     customers = [world.customer_view(i) for i in world.customer_ids()]
     names = " ".join(c["name"] for c in customers)
     assert any(ch in names for ch in "äöüß")
     assert {c["customerType"] for c in customers} == {"company", "person"}
-    counts = {len(world.customer_addresses(i)) for i in world.customer_ids()}
-    assert counts <= {1, 2, 3} and len(counts) >= 2
+    counts = Counter(len(world.customer_addresses(i)) for i in world.customer_ids())
+    assert {1, 2, 3} <= set(counts) and max(counts) > 10  # some customers need a second page
+    types = Counter()
     for customer_id in world.customer_ids():
         addresses = world.customer_addresses(customer_id)
-        assert addresses[0]["type"] == "billing" and addresses[0]["isPrimary"]
-        assert all(len(a["country"]) == 2 for a in addresses)
+        assert addresses[0]["id"] == addresses[0]["type"] == "masterdata"
+        assert [a["type"] for a in addresses] == sorted((a["type"] for a in addresses),
+                                                        key=("masterdata", "billingaddress", "deliveryaddress").index)
+        assert all(a["id"] == a["type"] or a["id"].isdigit() for a in addresses)
+        assert all(len(a["country"]) == 2 and a["zip"] and a["state"] for a in addresses)
+        types.update(a["type"] for a in addresses)
+    assert set(types) == {"masterdata", "billingaddress", "deliveryaddress"}
 
 
 def test_reference_data(world: World) -> None:
@@ -79,10 +85,11 @@ def test_order_timestamps_are_historic_berlin_times_with_dst_offsets(orders: lis
     for o in orders:
         created, updated = datetime.fromisoformat(o["createdAt"]), datetime.fromisoformat(o["updatedAt"])
         assert start <= created <= updated < end
-        assert created.astimezone(BERLIN).utcoffset() == created.utcoffset()
+        if not o["createdAt"].endswith("Z"):  # some timestamps are written in UTC, the same instant
+            assert created.astimezone(BERLIN).utcoffset() == created.utcoffset()
         assert o["date"] == created.astimezone(BERLIN).date().isoformat()
-        offsets.add(o["createdAt"][-6:])
-    assert offsets == {"+01:00", "+02:00"}
+        offsets.update(stamp[-1] if stamp.endswith("Z") else stamp[-6:] for stamp in (o["createdAt"], o["updatedAt"]))
+    assert offsets == {"+01:00", "+02:00", "Z"}
 
 
 def test_totals_are_consistent(world: World, orders: list[dict]) -> None:
@@ -102,3 +109,46 @@ def test_ids_are_digit_strings_and_money_has_two_decimals(orders: list[dict]) ->
         for p in o["positions"]:
             assert p["id"].isdigit() and isinstance(p["quantity"], (int, float))
             assert len(p["price"]["amount"].split(".")[1]) == 2
+
+
+def test_some_orders_hold_a_set_whose_parts_name_it_and_are_priced_at_zero(orders: list[dict]) -> None:
+    with_parts = [o for o in orders if any(p["parent"] for p in o["positions"])]
+    assert with_parts
+    for order in with_parts:
+        by_id = {p["id"]: p for p in order["positions"]}
+        for part in (p for p in order["positions"] if p["parent"]):
+            assert by_id[part["parent"]]["hasChildren"] and not part["hasChildren"]
+            assert part["price"]["amount"] == part["netRevenueTotal"]["amount"] == "0.00"
+    assert all(not p["hasChildren"] for o in orders if o not in with_parts for p in o["positions"])
+
+
+def test_some_orders_carry_shipping_costs_never_for_pickup(world: World, orders: list[dict]) -> None:
+    shipping_product = next(world.product_list_item(i) for i in world.product_ids()
+                            if world.product_list_item(i)["isShippingCostsProduct"])
+    charged = [o for o in orders if o["delivery"]["shippingCosts"]]
+    assert 0.1 * len(orders) < len(charged) < 0.6 * len(orders)
+    for order in charged:
+        [cost] = order["delivery"]["shippingCosts"]
+        assert cost["shippingCostProduct"]["id"] == shipping_product["id"]
+        assert cost["price"]["currency"] == order["financials"]["currency"]
+        assert order["delivery"]["shippingMethod"]["id"] != "4"  # pickup
+    assert all(p["product"]["id"] != shipping_product["id"] for o in orders for p in o["positions"])
+
+
+def test_net_sales_include_shipping_costs_only_when_set_so() -> None:
+    excluded = World(EmulatorSettings(orders=120, seed=42))
+    included = World(EmulatorSettings(orders=120, seed=42, net_sales_shipping="included"))
+    order_id = next(i for i in excluded.order_ids() if excluded.order_view(i)["delivery"]["shippingCosts"])
+    plain, with_costs = excluded.order_view(order_id), included.order_view(order_id)
+    cost = Decimal(plain["delivery"]["shippingCosts"][0]["price"]["amount"])
+    assert Decimal(with_costs["netSales"]["amount"]) == Decimal(plain["netSales"]["amount"]) + cost
+    assert Decimal(with_costs["total"]["amount"]) == Decimal(plain["total"]["amount"]) + cost + (
+        cost * Decimal("0.19")).quantize(Decimal("0.01"))
+    assert included.order_list_item(order_id)["netSales"] == float(with_costs["netSales"]["amount"])
+
+
+def test_product_prices_carry_their_currency(world: World) -> None:
+    for product_id in world.product_ids():
+        item = world.product_list_item(product_id)
+        for key in ("salesPriceNet", "salesPriceGross", "purchasePriceNet", "purchasePriceGross"):
+            assert item[key]["currency"] == "EUR"

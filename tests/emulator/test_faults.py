@@ -7,7 +7,9 @@ import time
 import pytest
 import requests
 
-from tests.emulator.conftest import Client
+from pipelines.xentral.client import RetryPolicy, XentralClient
+from pipelines.xentral.errors import ImportOutcomeUnknown
+from tests.emulator.conftest import IMPORT_ACCEPT, Client
 from tests.emulator.test_import import IMPORT, payload
 
 
@@ -88,7 +90,7 @@ def test_slow_import_creates_the_order_before_the_client_times_out(emulator_fact
     emulator = emulator_factory(slow_import_seconds=1.0)
     client = Client(emulator)
     with pytest.raises(requests.exceptions.ReadTimeout):
-        client.session.post(emulator.base_url + IMPORT, json=payload(), timeout=0.3)
+        client.session.post(emulator.base_url + IMPORT, json=payload(), timeout=0.3, headers={"Accept": IMPORT_ACCEPT})
     assert emulator.world.find_orders("SHEET-1")
 
 
@@ -110,3 +112,12 @@ def test_settings_change_at_run_time(client: Client) -> None:
     assert client.get("/api/v1/projects").status_code >= 500
     client.emulator.update_settings(error_rate=0.0)
     assert client.get("/api/v1/projects").status_code == 200
+
+
+def test_a_dropped_import_answer_leaves_the_client_unsure_and_the_order_created(emulator_factory) -> None:
+    emulator = emulator_factory(drop_rate=1.0, fail_operations=("salesOrder.import",))
+    client = XentralClient(emulator.base_url, emulator.token, retry=RetryPolicy(max_attempts=1))
+    with pytest.raises(ImportOutcomeUnknown, match="may or may not exist"):
+        client.create_sales_order(payload())
+    assert emulator.world.find_orders("SHEET-1")
+    assert client.get_page("/api/v1/salesOrders", number=1).total_count == emulator.world.order_count()  # GETs unhit

@@ -143,8 +143,10 @@ def test_dates_compare_as_instants_across_the_dst_change(client: Client) -> None
     summer = world.create_order()
     world.freeze_clock(datetime.fromisoformat("2026-10-25T02:30:00+01:00"))  # one hour later
     winter = world.create_order()
-    assert world.order_view(summer)["createdAt"] == "2026-10-25T02:30:00+02:00"
-    assert world.order_view(winter)["createdAt"] == "2026-10-25T02:30:00+01:00"
+    assert datetime.fromisoformat(world.order_view(summer)["createdAt"]) == datetime.fromisoformat(
+        "2026-10-25T02:30:00+02:00")
+    assert datetime.fromisoformat(world.order_view(winter)["createdAt"]) == datetime.fromisoformat(
+        "2026-10-25T02:30:00+01:00")
     after = ids(fetch_all(client, ORDERS, filters(("createdAt", "greaterThan", "2026-10-25T02:30:00+02:00"))))
     assert winter in after and summer not in after
     before = ids(fetch_all(client, ORDERS, filters(("createdAt", "lessThan", "2026-10-25T02:30:00+01:00"))))
@@ -152,7 +154,8 @@ def test_dates_compare_as_instants_across_the_dst_change(client: Client) -> None
     exact = ids(fetch_all(client, ORDERS, filters(("createdAt", "equals", "2026-10-25T00:30:00Z"))))
     assert exact == [summer]
     world.freeze_clock(datetime(2026, 7, 1, 12, 0, tzinfo=BERLIN))
-    assert world.order_view(world.create_order())["createdAt"].endswith("+02:00")
+    assert datetime.fromisoformat(world.order_view(world.create_order())["createdAt"]) == datetime(
+        2026, 7, 1, 12, 0, tzinfo=BERLIN)
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2026-10-25T02:30:00 02:00", "2026-13-01"])

@@ -24,7 +24,9 @@ def test_views_answer_data_and_unknown_ids_404(client: Client) -> None:
         assert response.json()["data"]["id"] == ids[0]
         missing = client.get(path + "999999")
         assert missing.status_code == 404
-        assert missing.json() == {"message": "Not found"}
+        assert missing.content == b"" and "Content-Type" not in missing.headers  # the spec declares no body
+    client.emulator.update_settings(error_body="message")
+    assert client.get("/api/v1/salesOrders/999999").json() == {"message": "Not found"}
 
 
 def test_binds_loopback_only_and_keeps_connections_alive(client: Client) -> None:

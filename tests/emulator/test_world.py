@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
 import requests
 
 from pipelines.emulator.clock import BERLIN
@@ -32,7 +33,7 @@ def test_update_order_stamps_updated_at_and_an_incremental_filter_sees_it(client
     old = world.order_view(order)
     world.update_order(order, status="completed", comment="geändert")
     new = world.order_view(order)
-    assert new["updatedAt"] == WINTER.isoformat() and new["createdAt"] == old["createdAt"]
+    assert datetime.fromisoformat(new["updatedAt"]) == WINTER and new["createdAt"] == old["createdAt"]
     assert (new["status"], new["comment"]) == ("completed", "geändert")
     changed = fetch_all(client, "/api/v1/salesOrders", filters(("updatedAt", "greaterThanOrEquals", WINTER.isoformat())))
     assert [o["id"] for o in changed] == [order]
@@ -75,12 +76,13 @@ def test_customer_and_product_changes(client: Client) -> None:
     world.update_customer("4", name="Müller & Töchter GmbH", email="kontakt@mueller.example")
     listed = client.get("/api/v2/customers", filters(("id", "equals", "4"))).json()["data"][0]
     assert listed["name"] == "Müller & Töchter GmbH" and listed["contactDetails"]["email"] == "kontakt@mueller.example"
-    assert world.customer_view("4")["updatedAt"] == WINTER.isoformat()
+    assert datetime.fromisoformat(world.customer_view("4")["updatedAt"]) == WINTER
     by_email = fetch_all(client, "/api/v1/salesOrders", filters(("email", "equals", "kontakt@mueller.example")))
     assert [o["id"] for o in by_email] == their_orders
     product = world.create_product(name="Spätzlehobel", sales_price_net="12.50", tax_rate=19)
     item = world.product_list_item(product)
-    assert item["salesPriceNet"] == {"amount": "12.50"} and item["salesPriceGross"] == {"amount": "14.88"}
+    assert item["salesPriceNet"] == {"amount": "12.50", "currency": "EUR"}
+    assert item["salesPriceGross"] == {"amount": "14.88", "currency": "EUR"}
     world.update_product(product, sales_price_net="13.00")
     assert world.product_list_item(product)["updatedAt"] == WINTER.isoformat()
     world.delete_product(product)
@@ -143,8 +145,46 @@ def test_stats_count_per_operation(client: Client) -> None:
     requests.get(client.emulator.base_url + "/api/v2/products", timeout=5)  # 401
     stats = client.emulator.stats
     snapshot = stats.snapshot()
-    assert snapshot["operations"] == {"salesOrder.list": 1, "salesOrder.view": 1, "customer.addresses": 1}
+    assert snapshot["operations"] == {"salesOrder.list": 1, "salesOrder.view": 1, "customer.address.list.v2": 1}
     assert snapshot["unauthorized"] == 1 and stats.total() == 3 and stats.count("salesOrder.view") == 1
     assert all("Authorization" not in line and "emulator-token" not in line for line in snapshot["recent"])
     stats.reset()
     assert stats.total() == 0
+
+
+def test_addresses_given_without_ids_or_optional_fields_are_completed(emulator) -> None:
+    world = emulator.world
+    main = world.customer_addresses("3")[0]
+    world.update_customer("3", addresses=[
+        {"type": "deliveryaddress", "name": "Lager Nord", "street": "Kai 1", "zip": "20095", "city": "Hamburg"},
+        {"type": "billingaddress", "name": "Buchhaltung", "country": "AT"},
+        {"type": "deliveryaddress", "id": "301", "name": "Lager Süd"},
+    ])
+    addresses = world.customer_addresses("3")
+    assert [a["id"] for a in addresses] == ["masterdata", "billingaddress", "302", "301"]
+    assert addresses[0] == main  # no masterdata given: the main address stays
+    assert addresses[2] == {"id": "302", "type": "deliveryaddress", "name": "Lager Nord", "street": "Kai 1",
+                            "addressSupplement": None, "department": None, "subDepartment": None, "zip": "20095",
+                            "city": "Hamburg", "country": "DE", "state": ""}
+    served = Client(emulator).get("/api/v2/customers/3/addresses").json()["data"]
+    assert served == addresses
+
+
+@pytest.mark.parametrize("addresses, message", [
+    ([{"type": "shipping"}], r"addresses\[0\]\.type must be one of masterdata, billingaddress, deliveryaddress"),
+    ([{"type": "deliveryaddress", "isPrimary": True}], r"addresses\[0\]: unknown field\(s\) isPrimary"),
+    ([{"type": "masterdata"}, {"type": "masterdata"}], "id masterdata is given twice"),
+    ([{"type": "billingaddress", "id": "7"}], "id of a billingaddress address is 'billingaddress'"),
+    ([{"type": "deliveryaddress", "id": "D-1"}], "must be digits"),
+    ([{"type": "deliveryaddress", "country": "Deutschland"}], "ISO 3166-1 alpha-2"),
+    ([{"type": "deliveryaddress", "zip": 20095}], r"addresses\[0\]\.zip must be text"),
+    ("Hauptstraße 1", "a list of address objects"),
+])
+def test_bad_addresses_are_refused_and_change_nothing(emulator, addresses, message: str) -> None:
+    world = emulator.world
+    before = world.customer_addresses("3")
+    with pytest.raises(ValueError, match=message):
+        world.update_customer("3", addresses=addresses)
+    assert world.customer_addresses("3") == before
+    answer = Client(emulator).request("PATCH", "/_emulator/customers/3", json={"addresses": addresses})
+    assert answer.status_code == 400 and "addresses" in answer.json()["message"]

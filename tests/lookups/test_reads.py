@@ -194,19 +194,26 @@ def test_customers_search_exact_name_and_substring(lookup, xentral) -> None:
     assert {c["id"] for c in json.loads(substring.out)} == expected
 
 
-def test_customers_show_with_addresses(lookup, xentral) -> None:
-    view = xentral.world.customer_view("23")
-    addresses = xentral.world.customer_addresses("23")
+def test_customers_show_with_all_its_addresses(lookup, xentral) -> None:
+    view = xentral.world.customer_view("27")
+    addresses = xentral.world.customer_addresses("27")
+    assert len(addresses) > 10  # more than the address list's default page
 
     ran = lookup("customers", "show", view["number"])
 
     assert ran.code == 0, ran.err
-    assert ran.out.startswith(f"Customer {view['number']} (id 23)")
+    assert ran.out.startswith(f"Customer {view['number']} (id 27)")
     for address in addresses:
-        assert address["street"] in ran.out and address["city"] in ran.out
+        assert address["street"] in ran.out and f"{address['zip']} " in ran.out and address["city"] in ran.out
 
-    as_json = json.loads(lookup("customers", "show", "23", "--json").out)
+    as_json = json.loads(lookup("customers", "show", "27", "--json").out)
     assert as_json == {"customer": view, "addresses": addresses}
+
+
+def test_customers_show_when_the_addresses_answer_404(lookup, xentral) -> None:
+    xentral.fail_next("customer.address.list.v2", 1, 404)
+    ran = lookup("customers", "show", "27")
+    assert ran.code != 0 and "customer 27 was listed but its addresses answered 404" in ran.err
 
 
 def test_customers_show_ambiguous_name(lookup, xentral) -> None:

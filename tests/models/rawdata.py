@@ -30,8 +30,8 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "customer_addresses": {
         "id": "varchar", "customer_id": "varchar", "type": "varchar", "name": "varchar", "street": "varchar",
-        "zip_code": "varchar", "city": "varchar", "state": "varchar", "country": "varchar", "email": "varchar",
-        "is_primary": "boolean",
+        "address_supplement": "varchar", "department": "varchar", "sub_department": "varchar", "zip": "varchar",
+        "city": "varchar", "state": "varchar", "country": "varchar",
     },
     "products": {
         "id": "varchar", "number": "varchar", "name": "varchar", "sales_price_net__amount": "decimal(38, 9)",

@@ -252,10 +252,12 @@ def test_xentral_violations_are_reported_per_field_at_their_rows(emu, client, de
     assert problem.reason.startswith("Xentral: ") and "999999" in problem.reason
 
 
-def test_a_token_without_the_create_scope_stops_sending_with_exit_2(world_emulator, tmp_path, monkeypatch, capsys):
-    """Reading works, the first POST answers 403: nothing is created, every order is failed in the
-    results file, and the one error line names the missing scope."""
-    emu = world_emulator(token_scopes=("salesOrder:read",))
+@pytest.mark.parametrize("error_body", ["empty", "message"])
+def test_a_token_without_the_create_scope_stops_sending_with_exit_2(world_emulator, tmp_path, monkeypatch, capsys,
+                                                                     error_body):
+    """Reading works, the first POST answers 403 (with or without a body): nothing is created, every
+    order is failed in the results file, and the one error line names the missing scope."""
+    emu = world_emulator(token_scopes=("salesOrder:read",), error_body=error_body)
     monkeypatch.setenv("XENTRAL_INSTANCE_HOST", emu.base_url)
     monkeypatch.setenv("XENTRAL_API_TOKEN", emu.token)
     path = tmp_path / "orders.csv"
