@@ -230,6 +230,10 @@ def _pipeline(config: SyncConfig, database: duckdb.DuckDBPyConnection) -> dlt.Pi
     # resource, and sleeps this long once all of them did so in a row (its default, 10 ms a
     # page, would cost more than the page). Nothing here waits on dlt's futures.
     dlt.config["extract.futures_poll_interval"] = 0.0
+    # dlt defers Ctrl-C and SIGTERM during normalize and load until its next check, and forgets a
+    # signal that came after the last one: the run then went on. Stopping at once is safe (a kill
+    # at any commit point is), and the CLI turns both signals into KeyboardInterrupt.
+    dlt.config["runtime.intercept_signals"] = False
     return dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         # dlt's connections are copies of `database`, which do not inherit its default catalog
