@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -14,6 +15,32 @@ def positive_int(value: str) -> int:
     if not value.strip().isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value} is not a positive number")
     return int(value)
+
+
+def positive_number(value: str) -> float:
+    """A number greater than 0, such as a window in seconds."""
+    number = _number(value)
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"{value} is not a number greater than 0")
+    return number
+
+
+def share(value: str) -> float:
+    """A share from 0 up to, not including, 1 (0.1 = 10 %)."""
+    number = _number(value)
+    if not 0 <= number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a share from 0 to below 1 (0.1 = 10 %)")
+    return number
+
+
+def _number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number")
+    return number
 
 
 def iso_date(value: str) -> date:

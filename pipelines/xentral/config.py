@@ -149,6 +149,13 @@ def resolve_import_rate_headroom(flag: float | None = None) -> float:
     return _pick({"import_rate_headroom": flag}, "import_rate_headroom", float, 0.05)
 
 
+def resolve_import_ledger_path(flag: str | None, duckdb_path: Path) -> Path:
+    """The import ledger (SQLite): `flag`, else `import_ledger_path`, else beside the DuckDB file
+    (`xentral.duckdb` -> `xentral.import-ledger.sqlite`)."""
+    default = duckdb_path.with_name(f"{duckdb_path.stem}.import-ledger.sqlite")
+    return Path(_pick({"import_ledger_path": flag}, "import_ledger_path", str, str(default)))
+
+
 def resolve_token(env: Mapping[str, str]) -> str:
     """The API token from the environment, a `.env` file, or `.dlt/secrets.toml`."""
     token = next((value for value, _ in _token_candidates(env) if value), None)
