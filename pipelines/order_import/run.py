@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipelines.order_import.ledger import KeyBusy, Ledger, LedgerEntry, LedgerError, LedgerState
 from pipelines.order_import.lookup import find_existing_orders
@@ -13,6 +15,7 @@ from pipelines.order_import.model import ImportReport, OrderDraft, OrderOutcome,
 from pipelines.order_import.old_ledger import copy_old_ledger
 from pipelines.order_import.payload import import_payload
 from pipelines.order_import.resolve import ResolvedOrder, resolve_orders
+from pipelines.order_import.schema import body_problems
 from pipelines.order_import.send import SendPolicy, send_order
 from pipelines.order_import.validate import check_drafts
 from pipelines.xentral.client import XentralClient
@@ -52,17 +55,19 @@ def import_orders(
             ledger = resources.enter_context(Ledger(ledger_path, source))
             if old_ledger_in is not None:
                 copy_old_ledger(ledger, old_ledger_in)
-        run = _Run(client, ledger, defaults, auto_shipping, on_outcome, policy or SendPolicy(), total=len(drafts))
+        run = _Run(client, ledger, on_outcome, policy or SendPolicy(), total=len(drafts))
         problems = check_drafts(drafts, defaults)
         resolved, unresolved = resolve_orders([d for d in drafts if d.key not in problems], client, defaults)
         problems.update(unresolved)
+        ready, refused = _bodies(resolved, auto_shipping, defaults.discount_mode)
+        problems.update(refused)
         rejected = [
             OrderOutcome(draft.key, Outcome.REJECTED, None, draft.rows, tuple(problems[draft.key]))
             for draft in drafts
             if draft.key in problems
         ]
         outcomes = run.settle_many(rejected)
-        outcomes.update(run.send_all(resolved))
+        outcomes.update(run.send_all(ready))
     return ImportReport([outcomes[draft.key] for draft in drafts], dry_run, run.stopped_by)
 
 
@@ -79,6 +84,30 @@ def unfinished_report(
     return ImportReport(outcomes, dry_run)
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """An order whose body passed the official request schema."""
+
+    draft: OrderDraft
+    body: dict[str, Any]
+
+
+def _bodies(
+    orders: Sequence[ResolvedOrder], auto_shipping: bool, discount_mode: str
+) -> tuple[list[_Ready], dict[str, list[Problem]]]:
+    """Each order's body; one the schema refuses is never sent: its problems, by key, instead."""
+    ready: list[_Ready] = []
+    refused: dict[str, list[Problem]] = {}
+    for order in orders:
+        body = import_payload(order, auto_shipping=auto_shipping, discount_mode=discount_mode)
+        problems = body_problems(order.draft, body)
+        if problems:
+            refused[order.draft.key] = problems
+        else:
+            ready.append(_Ready(order.draft, body))
+    return ready, refused
+
+
 class _Run:
     """The state of one run: where outcomes go and what is left to send (``ledger`` None: a dry run)."""
 
@@ -86,23 +115,19 @@ class _Run:
         self,
         client: XentralClient,
         ledger: Ledger | None,
-        defaults: ImportDefaults,
-        auto_shipping: bool,
         on_outcome: OutcomeListener | None,
         policy: SendPolicy,
         total: int,
     ) -> None:
         self._client = client
         self._ledger = ledger
-        self._defaults = defaults
-        self._auto_shipping = auto_shipping
         self._on_outcome = on_outcome
         self._policy = policy
         self._total = total
         self._settled = 0
         self.stopped_by: XentralError | None = None
 
-    def send_all(self, orders: list[ResolvedOrder]) -> dict[str, OrderOutcome]:
+    def send_all(self, orders: list[_Ready]) -> dict[str, OrderOutcome]:
         existing = find_existing_orders(self._client, [order.draft.key for order in orders])
         skipped = [
             OrderOutcome(order.draft.key, Outcome.SKIPPED, existing[order.draft.key.casefold()], order.draft.rows)
@@ -129,7 +154,7 @@ class _Run:
                 break
         return outcomes
 
-    def _send_claimed(self, ledger: Ledger, order: ResolvedOrder) -> OrderOutcome:
+    def _send_claimed(self, ledger: Ledger, order: _Ready) -> OrderOutcome:
         """Send the order while holding its key; one another run touched meanwhile is looked up first."""
         draft = order.draft
         try:
@@ -155,17 +180,16 @@ class _Run:
         except LedgerError as error:
             self._stop(error)
 
-    def _send(self, order: ResolvedOrder) -> OrderOutcome:
+    def _send(self, order: _Ready) -> OrderOutcome:
         draft = order.draft
-        payload = import_payload(order, auto_shipping=self._auto_shipping, discount_mode=self._defaults.discount_mode)
-        result = send_order(self._client, draft, payload, self._policy)
+        result = send_order(self._client, draft, order.body, self._policy)
         return OrderOutcome(draft.key, result.outcome, result.xentral_id, draft.rows, result.problems)
 
     def _stop(self, error: XentralError) -> None:
         log.info("stopping the import: %s", error)
         self.stopped_by = error
 
-    def _settle_unsent(self, orders: Sequence[ResolvedOrder], error: XentralError) -> dict[str, OrderOutcome]:
+    def _settle_unsent(self, orders: Sequence[_Ready], error: XentralError) -> dict[str, OrderOutcome]:
         failed = [_failed(order, f"not sent: {error}") for order in orders]
         try:
             return self.settle_many(failed)
@@ -186,7 +210,7 @@ class _Run:
         return {outcome.key: outcome for outcome in outcomes}
 
 
-def _failed(order: ResolvedOrder, reason: str) -> OrderOutcome:
+def _failed(order: _Ready, reason: str) -> OrderOutcome:
     problem = Problem(order.draft.first_row, "order", "", reason)
     return OrderOutcome(order.draft.key, Outcome.FAILED, None, order.draft.rows, (problem,))
 

@@ -87,7 +87,7 @@ def test_bad_rows_are_reported_and_their_orders_not_sent(emu, client, defaults, 
         ["G-1", "2026-11-20", "10001", "EUR", "", "", "", "AR-10002", "1", "", "", ""],
         ["B-1", "2026-11-20", "10001", "EUR", "", "", "", "AR-10002", "1", "", "", ""],
         ["B-1", "", "", "", "", "", "", "AR-99999", "-2", "", "", ""],
-        ["B-2", "31.11.2026", "99999", "XYZ", "Nirgendwo", "", "", "AR-10002", "1", "", "", ""],
+        ["B-2", "31.11.2026", "99999", "XYZ", "Nirgendwo", "", "", "AR-10002", "1", "5", "", ""],
     ]
     path = tmp_path / "orders.csv"
     path.write_bytes(csv_bytes(rows))
@@ -101,7 +101,7 @@ def test_bad_rows_are_reported_and_their_orders_not_sent(emu, client, defaults, 
     assert not report.ok
 
     rows[2][8] = "2"  # fixed quantity: the unknown product is found when references are resolved
-    rows[3][1], rows[3][3] = "30.11.2026", "EUR"
+    rows[3][1], rows[3][3] = "30.11.2026", "HRK"  # in the spec's list, though no longer ISO 4217
     path.write_bytes(csv_bytes(rows))
     outcome = {o.key: o for o in _import_file(path, client, ledger_path, defaults).outcomes}
     assert outcome["G-1"].outcome is Outcome.SKIPPED
