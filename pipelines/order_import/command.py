@@ -102,11 +102,11 @@ def import_command(args: argparse.Namespace) -> int:
         progress.close()
         reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
         report = unfinished_report(drafts, settled, reason, args.dry_run)
-        write_results(results_path, report, sheet.delimiter)
+        write_results(results_path, report, sheet.delimiter or ",")
         print(f"{summary_line(report)}; results in {results_path}")
         raise
     progress.close()
-    write_results(results_path, report, sheet.delimiter)
+    write_results(results_path, report, sheet.delimiter or ",")
     print_report(report)
     ledger_note = "" if args.dry_run else f"; ledger {ledger_path}"
     print(f"{summary_line(report)}; results in {results_path}{ledger_note} "

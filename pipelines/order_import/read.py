@@ -33,7 +33,9 @@ class Sheet:
 
     headers: list[str]
     rows: list[tuple[int, list[Cell]]]
-    delimiter: str = ","  # what a CSV used; the results file follows it so Excel opens it the same way
+    delimiter: str | None = None
+    """What a CSV used (None for XLSX): the results file follows it so Excel opens it the same way, and it
+    decides the decimal mark where no cell does."""
 
 
 def read_sheet(path: Path, sheet_name: str | None = None) -> Sheet:
@@ -94,7 +96,7 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
         records = [[_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows()]
     finally:
         workbook.close()
-    return _sheet(path, records, ",")
+    return _sheet(path, records, None)
 
 
 def _xlsx_value(cell: object) -> Cell:
@@ -105,7 +107,7 @@ def _xlsx_value(cell: object) -> Cell:
     return value  # type: ignore[return-value]
 
 
-def _sheet(path: Path, records: list[list[Cell]], delimiter: str) -> Sheet:
+def _sheet(path: Path, records: list[list[Cell]], delimiter: str | None) -> Sheet:
     numbered = [(number, record) for number, record in enumerate(records, start=1) if not _blank(record)]
     if not numbered or numbered[0][0] != 1:
         raise ImportFileError(f"{path}: the first row must be the header (column names); see docs/import.md")
