@@ -92,7 +92,7 @@ def test_not_decimals(text: str) -> None:
         parse_decimal(text, ",")
 
 
-def _numbers(tmp_path: Path, delimiter: str, prices: list[str]) -> list[tuple[Decimal | None, list]]:
+def _numbers(tmp_path: Path, delimiter: str, prices: list[str]) -> tuple[list[Decimal | None], list[tuple]]:
     path = tmp_path / "orders.csv"
     rows = [["N-1", "", "10001", "", "", "", "", "AR-10002", "1", price, "", ""] for price in prices]
     path.write_bytes(csv_bytes(rows, delimiter))
@@ -160,3 +160,16 @@ def test_unreadable_files(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     with pytest.raises(ImportFileError, match="not a readable XLSX file"):
         read_sheet(broken)
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+    (b"PK\x03\x04\x14\x00\x00\x00order_key,quantity", "a ZIP archive (an XLSX file? then name it .xlsx)"),
+    (b"order_key,quantity\nA,1\x00\x00\x01", "not a text file"),
+])
+def test_a_binary_file_named_csv_is_refused_in_one_line(tmp_path: Path, content: bytes, kind: str) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError) as caught:
+        read_sheet(path)
+    assert str(caught.value) == f"{path}: not a CSV file: {kind}; save the sheet as CSV or XLSX"
