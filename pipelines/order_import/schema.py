@@ -29,6 +29,7 @@ _EMAIL = re.compile(
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
 )
 FORMATS = FormatChecker()
+_NOT_JSON_SCHEMA = ("nullable", "example", "examples")
 
 
 @FORMATS.checks("email")
@@ -42,7 +43,7 @@ def json_schema_of(node: Any) -> Any:
         return [json_schema_of(item) for item in node]
     if not isinstance(node, dict):
         return node
-    converted = {key: json_schema_of(value) for key, value in node.items() if key not in ("nullable", "example")}
+    converted = {key: json_schema_of(value) for key, value in node.items() if key not in _NOT_JSON_SCHEMA}
     if node.get("nullable"):
         if "type" in converted:
             converted["type"] = [converted["type"], "null"]

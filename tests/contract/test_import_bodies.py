@@ -11,6 +11,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.order_import.schema import body_violations, request_schema
 from tests.conftest import official_import_request_schema
+from tests.order_import.conftest import import_env
 
 BODY = {
     "date": "2026-11-20", "externalOrderNumber": "K-1", "customer": {"id": "7"}, "project": {"id": "1"},
@@ -71,15 +72,16 @@ HEADER = ["order_key", "customer_number", "currency", "product_number", "quantit
           "billing_country", "billing_email"]
 
 
-def test_an_import_refuses_on_row_and_column_and_sends_only_what_the_spec_allows(
-    emulator_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    sent_import_bodies: list,
-) -> None:
-    emu = emulator_factory(orders=20)
-    for name, value in {"XENTRAL_INSTANCE_HOST": emu.base_url, "XENTRAL_API_TOKEN": emu.token,
-                        "SOURCES__XENTRAL__DEFAULT_PROJECT": "1", "SOURCES__XENTRAL__DEFAULT_PAYMENT_METHOD": "1",
-                        "SOURCES__XENTRAL__DEFAULT_SHIPPING_METHOD": "1"}.items():
+@pytest.fixture
+def configured(emulator_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An emulator, and the environment of a user who set host, token and the import defaults."""
+    for name, value in import_env(emulator_factory(orders=20)).items():
         monkeypatch.setenv(name, value)
+
+
+def test_an_import_refuses_on_row_and_column_and_sends_only_what_the_spec_allows(
+    configured, tmp_path: Path, capsys: pytest.CaptureFixture[str], sent_import_bodies: list
+) -> None:
     file = tmp_path / "orders.csv"
     with file.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, delimiter=";").writerows([
@@ -103,15 +105,10 @@ def test_an_import_refuses_on_row_and_column_and_sends_only_what_the_spec_allows
 
 
 def test_orders_create_names_the_setting_a_refused_currency_came_from(
-    emulator_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    configured, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     sent_import_bodies: list,
 ) -> None:
-    emu = emulator_factory(orders=20)
-    for name, value in {"XENTRAL_INSTANCE_HOST": emu.base_url, "XENTRAL_API_TOKEN": emu.token,
-                        "SOURCES__XENTRAL__DEFAULT_PROJECT": "1", "SOURCES__XENTRAL__DEFAULT_PAYMENT_METHOD": "1",
-                        "SOURCES__XENTRAL__DEFAULT_SHIPPING_METHOD": "1",
-                        "SOURCES__XENTRAL__DEFAULT_CURRENCY": "xaf"}.items():
-        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SOURCES__XENTRAL__DEFAULT_CURRENCY", "xaf")
 
     code = main(["orders", "create", "--customer", "10001", "--item", "AR-10002:1:9.90",
                  "--ledger", str(tmp_path / "l.sqlite")])

@@ -11,28 +11,11 @@ import jsonschema
 import pytest
 import requests
 
+from pipelines.order_import.schema import json_schema_of as to_json_schema
 from tests.emulator.conftest import Client, fetch_all, violations
 from tests.emulator.test_import import IMPORT, payload
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "xentral_schemas.json"
-
-
-def to_json_schema(node: Any) -> Any:
-    """OpenAPI 3.0 `nullable: true` to JSON Schema ("null" added to the type or enum)."""
-    if isinstance(node, list):
-        return [to_json_schema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    converted = {key: to_json_schema(value) for key, value in node.items()
-                 if key not in ("nullable", "example", "examples")}
-    if node.get("nullable"):
-        if "type" in converted:
-            converted["type"] = [converted["type"], "null"]
-            if "enum" in converted:
-                converted["enum"] = [*converted["enum"], None]
-        else:
-            converted = {"anyOf": [converted, {"type": "null"}]}
-    return converted
 
 
 @cache
