@@ -75,7 +75,7 @@ def one_run(orders: int, window: float, run: int, folder: Path) -> tuple[float, 
         client = XentralClient(emulator.base_url, emulator.token, limiter=limiter)
         batch = drafts(orders, run)
         started = time.monotonic()
-        report = import_orders(batch, client, folder / f"run{run}.duckdb", defaults=DEFAULTS)
+        report = import_orders(batch, client, folder / f"run{run}.import-ledger.sqlite", defaults=DEFAULTS)
         elapsed = time.monotonic() - started
         if not report.ok or emulator.world.order_count() != 50 + orders or client.rate_limited:
             raise SystemExit(f"run {run} did not import cleanly: {report.counts}, {client.rate_limited} 429s")

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
+from pipelines import settings
+
 T = TypeVar("T")
 
 ORDER_STATUSES = ("created", "released", "completed", "canceled", "unknown")
@@ -26,10 +28,9 @@ def flag_type(parse: Callable[[str], T]) -> Callable[[str], T]:
     return parse_flag
 
 
-def positive_int(value: str) -> int:
-    if not value.strip().isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
-    return int(value)
+positive_int = flag_type(settings.positive_int)
+positive_number = flag_type(settings.positive_number)
+share = flag_type(settings.share)
 
 
 def iso_date(value: str) -> date:

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pipelines.arguments import comma_list, flag_type, positive_int
+from pipelines.arguments import comma_list, positive_int, positive_number, share
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
 from pipelines.exit_codes import HELP_TEXT, ExitCode
@@ -21,7 +21,6 @@ from pipelines.models import DEFAULT_MODELS_DIR, ModelError
 from pipelines.order_import.command import add_import_parser
 from pipelines.report import add_report_parser
 from pipelines.runner import build_and_test_models, sync_with_progress
-from pipelines.settings import positive_number, share
 from pipelines.xentral.config import resolve_sync_config
 from pipelines.xentral.errors import (
     AuthenticationError,
@@ -155,14 +154,14 @@ def _add_sync_parser(commands: Any) -> None:
     sync.add_argument("--until", type=_cli_time, help="backfill rows updated at or before TS")
     sync.add_argument("--max-requests", type=positive_int,
                       help="stop cleanly after N requests; the next run continues")
-    sync.add_argument("--time-budget", type=flag_type(positive_number), metavar="MINUTES",
+    sync.add_argument("--time-budget", type=positive_number, metavar="MINUTES",
                       help="stop cleanly after this many minutes")
     sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
     sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
     sync.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
-    sync.add_argument("--rate-window", type=flag_type(positive_number),
+    sync.add_argument("--rate-window", type=positive_number,
                       help="rate limit window in seconds (default: 60)")
-    sync.add_argument("--rate-headroom", type=flag_type(share), help="share of the limit left unused (default: 0.1)")
+    sync.add_argument("--rate-headroom", type=share, help="share of the limit left unused (default: 0.1)")
     sync.add_argument("--rows-per-load", type=positive_int, metavar="N",
                       help="load after about N fetched rows, then go on; bounds memory (default: 5000)")
     sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")

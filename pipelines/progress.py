@@ -21,8 +21,11 @@ LOG_WAITS_FROM_SECONDS = 1.0
 class LiveLine:
     """A status line redrawn at a terminal, log lines under cron; subclasses say what the line holds.
 
-    Rate-limit waits are counted for the line; under cron only the long ones get a log line.
+    Rate-limit waits are counted for the line; under cron only the long ones get a log line, under
+    the subclass's logger (``_logger``).
     """
+
+    _logger = log
 
     def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
         self._stream = stream
@@ -37,7 +40,7 @@ class LiveLine:
         if self._interactive:
             self._redraw()
         elif seconds >= LOG_WAITS_FROM_SECONDS:
-            log.info("waiting %.1f s for the rate limit (%s)", seconds, reason)
+            self._logger.info("waiting %.1f s for the rate limit (%s)", seconds, reason)
 
     def close(self) -> None:
         if self._drawn:

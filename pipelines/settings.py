@@ -12,6 +12,7 @@ No dlt here: commands that do not sync (`report`, `emulator`) start without impo
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -110,8 +111,10 @@ def _number(value: Any, kind: type[int] | type[float]) -> Any:
         raise ValueError(f"{value!r} is not a number")
     try:
         number = kind(str(value).strip()) if isinstance(value, str) else kind(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a {'whole number' if kind is int else 'number'}") from None
+    except (TypeError, ValueError, OverflowError):
+        number = None
+    if number is None or not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a {'whole number' if kind is int else 'number'}")
     if kind is int and isinstance(value, float) and value != number:
         raise ValueError(f"{value!r} is not a whole number")
     return number
@@ -191,11 +194,22 @@ class Settings:
     import_rate_headroom: float = setting(
         0.05, share, "share of the limit an import leaves to other integrations", flag="--rate-headroom",
     )
+    import_ledger_path: Path | None = setting(
+        None, path, "the import's ledger (SQLite); none: beside the DuckDB file, `xentral.import-ledger.sqlite`",
+        flag="--ledger",
+    )
 
     @property
     def pipelines_dir(self) -> Path:
         """dlt's working folder, beside the DuckDB file it belongs to."""
         return self.duckdb_path.parent / ".xentral-sync" / self.duckdb_path.stem
+
+    @property
+    def import_ledger_file(self) -> Path:
+        """`import_ledger_path`, else beside the DuckDB file (`xentral.duckdb` -> `xentral.import-ledger.sqlite`)."""
+        if self.import_ledger_path is not None:
+            return self.import_ledger_path
+        return self.duckdb_path.with_name(f"{self.duckdb_path.stem}.import-ledger.sqlite")
 
     @property
     def lock_path(self) -> Path:

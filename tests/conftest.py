@@ -1,12 +1,17 @@
 """Shared fixtures. The emulator part: `emulator` (defaults) and `emulator_factory(**settings)`."""
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
+from pipelines.emulator import EmulatorSettings, RunningEmulator, importer, start_emulator
+from pipelines.order_import.schema import validator_for
 
 
 @pytest.fixture
@@ -42,3 +47,36 @@ def _quiet_dlt() -> Iterator[None]:
         os.environ.pop("RUNTIME__LOG_LEVEL", None)
     else:
         os.environ["RUNTIME__LOG_LEVEL"] = previous
+
+
+OFFICIAL_SPEC = Path(__file__).parent / "contract" / "openapi-subset.json"
+"""Xentral's OpenAPI file, copied unmodified from the shared API notes."""
+IMPORT_PATH = "/api/v1/salesOrders/actions/import"
+
+
+@cache
+def official_import_request_schema() -> dict[str, Any]:
+    spec = json.loads(OFFICIAL_SPEC.read_text(encoding="utf-8"))
+    return spec["paths"][IMPORT_PATH]["post"]["requestBody"]["content"]["application/json"]["schema"]
+
+
+@pytest.fixture(autouse=True)
+def sent_import_bodies(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """Every import body that reaches an emulator in a test (subprocesses included: the emulators run
+    in this process) must validate against the official request schema, formats checked. The
+    emulator's own tests post hand-made bodies, invalid ones on purpose, and are left out."""
+    sent: list[Any] = []
+    if request.path.is_relative_to(Path(__file__).parent / "emulator"):
+        yield sent
+        return
+    real = importer.import_order
+
+    def recording(world: Any, payload: Any) -> str:
+        sent.append(copy.deepcopy(payload))
+        return real(world, payload)
+
+    monkeypatch.setattr(importer, "import_order", recording)
+    yield sent
+    validator = validator_for(official_import_request_schema())
+    refused = [f"{list(error.absolute_path)}: {error.message}" for body in sent for error in validator.iter_errors(body)]
+    assert not refused, "a body the official schema refuses was sent: " + "; ".join(refused[:5])

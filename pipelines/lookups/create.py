@@ -1,6 +1,6 @@
 """`xentral-sync orders create`: one sales order from the command line, through the spreadsheet
 import's path (`pipelines.order_import`: validation, reference resolution, the check for keys
-Xentral already has, the ledger in the DuckDB file, one POST at most). Nothing of that is
+Xentral already has, the import ledger, one POST at most). Nothing of that is
 repeated here: this module only turns flags into a draft and the outcome into output.
 
 The order's key (sent as `externalOrderNumber`) is what keeps it from being created twice.
@@ -19,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pipelines.exit_codes import ExitCode
 from pipelines.lookups import views
 from pipelines.lookups.commands import add_connection_arguments, config_of, connected
 from pipelines.lookups.render import to_json
@@ -32,11 +33,12 @@ from pipelines.order_import import (
     import_orders,
     resolve_import_defaults,
 )
+from pipelines.order_import.command import add_ledger_arguments
+from pipelines.xentral.config import resolve_import_ledger_path
 from pipelines.xentral.errors import AuthenticationError, PermissionDeniedError
 from pipelines.xentral.settings import SALES_ORDERS_PATH
 from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
-EXIT_OK, EXIT_NOT_CREATED = 0, 1
 IMPORT_SCOPE = "salesOrder:create"
 KEY_PREFIX = "CLI"
 FLAG_OF_COLUMN = {  # the import names problems by spreadsheet column; here they come from flags
@@ -86,7 +88,7 @@ def add_create_parser(orders_actions: Any) -> None:
     create.add_argument("--dry-run", action="store_true", help="check and resolve everything, send nothing")
     create.add_argument("--auto-shipping", action="store_true",
                         help="let Xentral start fulfilment at once (default: the order is held)")
-    create.add_argument("--duckdb", help="DuckDB file holding the import ledger (default: xentral.duckdb)")
+    add_ledger_arguments(create)
     create.set_defaults(handler=orders_create_command)
 
 
@@ -103,22 +105,28 @@ def parse_item(text: str) -> Item:
 
 
 def orders_create_command(args: argparse.Namespace) -> int:
-    ledger_path = config_of(args).duckdb_path
+    duckdb_path = config_of(args).duckdb_path
+    ledger_path = resolve_import_ledger_path(args.ledger, duckdb_path)
     draft = draft_from(args)
     with connected(args, "creating a sales order", f"create sales orders ({IMPORT_SCOPE})") as client:
         report = import_orders(
             [draft], client, ledger_path, defaults=resolve_import_defaults(),
             dry_run=args.dry_run, auto_shipping=args.auto_shipping, source="orders create",
+            old_ledger_in=duckdb_path,
         )
         if isinstance(report.stopped_by, (AuthenticationError, PermissionDeniedError)):
             raise report.stopped_by  # a setup problem: exit 2 naming the token or scope
         outcome = report.outcomes[0]
         order = client.get_data(f"{SALES_ORDERS_PATH}/{outcome.xentral_id}") if outcome.xentral_id else None
+    ledger = None if args.dry_run else ledger_path
     if args.json:
-        print(to_json(_outcome_json(outcome, order)))
+        print(to_json({**_outcome_json(outcome, order), "ledger": str(ledger) if ledger else None}))
     else:
         _print_outcome(outcome, order)
-    return EXIT_OK if outcome.outcome in (Outcome.CREATED, Outcome.SKIPPED, Outcome.WOULD_CREATE) else EXIT_NOT_CREATED
+        if ledger:
+            print(f"note: import ledger {ledger}", file=sys.stderr)
+    done = outcome.outcome in (Outcome.CREATED, Outcome.SKIPPED, Outcome.WOULD_CREATE)
+    return ExitCode.OK if done else ExitCode.FAILED
 
 
 def draft_from(args: argparse.Namespace) -> OrderDraft:

@@ -3,7 +3,8 @@
 The path, one module per step: ``read`` (a CSV or XLSX file into rows) ► ``parse`` (rows into
 drafts) ► ``validate`` (checks that need no request) ► ``resolve`` (numbers and names to ids, batched)
 ► plan (which keys Xentral already has, batched with ``in``) ► ``send`` (one POST per order, never
-resent blindly) ► ``results`` (the results file). ``ledger`` keeps each order's state in the DuckDB file.
+resent blindly) ► ``results`` (the results file). ``ledger`` keeps each order's state in a SQLite
+file of its own, which any number of imports share with each other and with a running sync.
 
 For one order built elsewhere (``xentral-sync orders create``)::
 
@@ -12,19 +13,22 @@ For one order built elsewhere (``xentral-sync orders create``)::
 
     draft = OrderDraft(key="PHONE-2026-0042", customer=Ref("10001"),
                        positions=(PositionDraft(Ref("AR-10002"), Decimal("2")),))
-    report = import_orders([draft], client, config.duckdb_path, defaults=resolve_import_defaults(),
+    ledger = resolve_import_ledger_path(None, config.duckdb_path)  # xentral.import-ledger.sqlite
+    report = import_orders([draft], client, ledger, defaults=resolve_import_defaults(),
                            dry_run=False, auto_shipping=False)
     outcome = report.outcomes[0]   # .key .outcome .xentral_id .rows .problems (.row .column .value .reason)
 
 ``client`` is the one ``XentralClient`` (``pipelines.xentral.connect.client_for(config)``); the
-ledger lives in the DuckDB file at ``ledger_path``. Optional keywords: ``source`` (recorded in the
-ledger, e.g. the file name), ``on_outcome(outcome, settled, total)`` for progress, ``policy``
-(``SendPolicy``: attempts and the wait before a look-up). ``report.ok`` is False when any order
-was rejected or failed.
+ledger is the SQLite file at ``ledger_path`` (not opened in a dry run). Optional keywords: ``source``
+(recorded in the ledger, e.g. the file name), ``on_outcome(outcome, settled, total)`` for progress,
+``policy`` (``SendPolicy``: attempts and the wait before a look-up), ``old_ledger_in`` (a DuckDB file
+whose ledger of earlier versions is copied in once). ``report.ok`` is False when any order was
+rejected or failed.
 
-``import_orders`` raises only what ends a run before any order is sent (authentication, an
-unreachable host while resolving references); once sending has begun, such errors turn the unsent
-orders into ``Outcome.FAILED`` with the reason, and a rerun finishes them.
+``import_orders`` raises only what ends a run before any order is sent (a ledger that cannot be
+written, authentication, an unreachable host while resolving references); once sending has begun,
+such errors turn the unsent orders into ``Outcome.FAILED`` with the reason, and a rerun finishes
+them. ``unfinished_report`` builds the report of a run stopped by anything else (Ctrl-C).
 """
 
 from pipelines.order_import.model import (
@@ -38,9 +42,9 @@ from pipelines.order_import.model import (
     Ref,
     RefKind,
 )
-from pipelines.order_import.run import OutcomeListener, import_orders
+from pipelines.order_import.run import OutcomeListener, import_orders, unfinished_report
 from pipelines.order_import.send import SendPolicy
-from pipelines.xentral.config import ImportDefaults, resolve_import_defaults
+from pipelines.xentral.config import ImportDefaults, resolve_import_defaults, resolve_import_ledger_path
 
 __all__ = [
     "Address",
@@ -57,4 +61,6 @@ __all__ = [
     "SendPolicy",
     "import_orders",
     "resolve_import_defaults",
+    "resolve_import_ledger_path",
+    "unfinished_report",
 ]

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from pipelines.arguments import positive_int, positive_number, share
+from pipelines.exit_codes import ExitCode
 from pipelines.order_import.model import ImportReport, OrderOutcome, Outcome
 from pipelines.order_import.parse import drafts_from_sheet
 from pipelines.order_import.progress import ImportProgress
 from pipelines.order_import.read import ImportFileError, read_sheet
 from pipelines.order_import.results import rows_text, write_results
-from pipelines.order_import.run import import_orders
-from pipelines.xentral.config import resolve_import_defaults, resolve_import_rate_headroom, resolve_sync_config
+from pipelines.order_import.run import import_orders, unfinished_report
+from pipelines.xentral.config import (
+    resolve_import_defaults,
+    resolve_import_ledger_path,
+    resolve_import_rate_headroom,
+    resolve_sync_config,
+)
 from pipelines.xentral.connect import client_for
 from pipelines.xentral.errors import AuthenticationError, PermissionDeniedError, UnreachableError
 
-EXIT_OK, EXIT_FAILED, EXIT_FILE = 0, 1, 2
 SETUP_ERRORS = (AuthenticationError, PermissionDeniedError, UnreachableError)
 """Errors that stop sending and need the user to fix the setup, not the file: exit 2 like before sending."""
+
+log = logging.getLogger("pipelines.order_import")
 
 
 def add_import_parser(commands: Any) -> argparse.ArgumentParser:
@@ -37,13 +46,23 @@ def add_import_parser(commands: Any) -> argparse.ArgumentParser:
     parser.add_argument("--payment-method", help="payment method for rows that leave it blank")
     parser.add_argument("--shipping-method", help="shipping method for rows that leave it blank")
     parser.add_argument("--instance", help="Xentral host, e.g. mycompany.xentral.biz (or XENTRAL_INSTANCE_HOST)")
-    parser.add_argument("--duckdb", help="DuckDB file holding the import ledger (default: xentral.duckdb)")
-    parser.add_argument("--rate-limit", type=int, help="requests per window (default: 100)")
-    parser.add_argument("--rate-window", type=float, help="rate limit window in seconds (default: 60)")
-    parser.add_argument("--rate-headroom", type=float,
-                        help="share of the limit left unused (default: import_rate_headroom, 0.05)")
+    add_ledger_arguments(parser)
+    parser.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
+    parser.add_argument("--rate-window", type=positive_number, metavar="SECONDS",
+                        help="rate limit window in seconds (default: 60)")
+    parser.add_argument("--rate-headroom", type=share, metavar="SHARE",
+                        help="share of the limit left unused, from 0 to below 1 (default: import_rate_headroom, 0.05)")
     parser.set_defaults(handler=import_command)
     return parser
+
+
+def add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--duckdb` and `--ledger`, shared by `import` and `orders create`."""
+    parser.add_argument("--duckdb", help="the sync's DuckDB file; the ledger's default place is beside it "
+                                         "(default: xentral.duckdb)")
+    parser.add_argument("--ledger", metavar="PATH",
+                        help="the import ledger, a local SQLite file (default: import_ledger_path, else "
+                             "DUCKDB's name with .import-ledger.sqlite)")
 
 
 def import_command(args: argparse.Namespace) -> int:
@@ -54,7 +73,7 @@ def import_command(args: argparse.Namespace) -> int:
         drafts = drafts_from_sheet(sheet, path)
     except ImportFileError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_FILE
+        return ExitCode.CONFIG
     config = resolve_sync_config({
         "instance": args.instance, "duckdb_path": args.duckdb, "rate_limit": args.rate_limit,
         "rate_window_seconds": args.rate_window, "rate_headroom": resolve_import_rate_headroom(args.rate_headroom),
@@ -63,23 +82,40 @@ def import_command(args: argparse.Namespace) -> int:
         "default_project": args.project, "default_payment_method": args.payment_method,
         "default_shipping_method": args.shipping_method,
     })
+    ledger_path = resolve_import_ledger_path(args.ledger, config.duckdb_path)
+    results_path = Path(args.results) if args.results else path.with_name(f"{path.stem}.results.csv")
+    if not args.dry_run:
+        log.info("import ledger: %s", ledger_path)
     progress = ImportProgress()
     client = client_for(config, on_wait=progress.on_wait)
+    settled: dict[str, OrderOutcome] = {}
+
+    def on_outcome(outcome: OrderOutcome, done: int, total: int) -> None:
+        settled[outcome.key] = outcome
+        progress.on_outcome(outcome, done, total)
+
     try:
-        report = import_orders(drafts, client, config.duckdb_path, defaults=defaults, dry_run=args.dry_run,
-                               auto_shipping=args.auto_shipping, source=str(path), on_outcome=progress.on_outcome)
-    finally:
+        report = import_orders(drafts, client, ledger_path, defaults=defaults, dry_run=args.dry_run,
+                               auto_shipping=args.auto_shipping, source=str(path), on_outcome=on_outcome,
+                               old_ledger_in=config.duckdb_path)
+    except (Exception, KeyboardInterrupt) as error:  # the results file is written whatever stopped the run
         progress.close()
-    results_path = Path(args.results) if args.results else path.with_name(f"{path.stem}.results.csv")
-    write_results(results_path, report, sheet.delimiter)
+        reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
+        report = unfinished_report(drafts, settled, reason, args.dry_run)
+        write_results(results_path, report, sheet.delimiter or ",")
+        print(f"{summary_line(report)}; results in {results_path}")
+        raise
+    progress.close()
+    write_results(results_path, report, sheet.delimiter or ",")
     print_report(report)
-    print(f"{summary_line(report)}; results in {results_path} "
+    ledger_note = "" if args.dry_run else f"; ledger {ledger_path}"
+    print(f"{summary_line(report)}; results in {results_path}{ledger_note} "
           f"({client.requests_made} requests, {time.monotonic() - started:.1f} s)")
     if report.stopped_by is not None:
         print(f"error: stopped sending: {report.stopped_by}", file=sys.stderr)
         if isinstance(report.stopped_by, SETUP_ERRORS):
-            return EXIT_FILE
-    return EXIT_OK if report.ok else EXIT_FAILED
+            return ExitCode.CONFIG
+    return ExitCode.OK if report.ok else ExitCode.FAILED
 
 
 def print_report(report: ImportReport) -> None:

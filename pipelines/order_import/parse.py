@@ -11,16 +11,17 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from pipelines.order_import import columns
 from pipelines.order_import.model import Address, OrderDraft, PositionDraft, Problem, Ref, RefKind
+from pipelines.order_import.numbers import decimal_mark_of, read_number
 from pipelines.order_import.read import Cell, ImportFileError, Sheet
 
 log = logging.getLogger("pipelines.order_import.parse")
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+NUMBER_COLUMNS = (columns.QUANTITY, columns.UNIT_PRICE, columns.DISCOUNT)
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -28,12 +29,18 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def drafts_from_sheet(sheet: Sheet, path: Path) -> list[OrderDraft]:
     """One draft per order key, in the order the keys first appear."""
     positions_of = _column_positions(sheet.headers, path)
+    records = [
+        (number, {name: record[index] if index < len(record) else None for name, index in positions_of.items()})
+        for number, record in sheet.rows
+    ]
+    number_texts = [cell for _, cells in records for name in NUMBER_COLUMNS if isinstance(cell := cells.get(name), str)]
+    decimal_mark = decimal_mark_of(number_texts, sheet.delimiter)
+    log.info("%s: numbers read with decimal mark %s", path, repr(decimal_mark) if decimal_mark else "undecided")
     orders: dict[str, _OrderRows] = {}
-    for number, record in sheet.rows:
-        cells = {name: record[index] if index < len(record) else None for name, index in positions_of.items()}
+    for number, cells in records:
         key = text(cells.get(columns.ORDER_KEY))
         group_key = key or f"(row {number}, no order key)"
-        orders.setdefault(group_key, _OrderRows(group_key)).add(number, cells, has_key=bool(key))
+        orders.setdefault(group_key, _OrderRows(group_key, decimal_mark)).add(number, cells, has_key=bool(key))
     return [rows.draft() for rows in orders.values()]
 
 
@@ -62,6 +69,7 @@ class _OrderRows:
     """The rows of one order as they are read, and the problems found on the way."""
 
     key: str
+    decimal_mark: str | None
     rows: list[int] = field(default_factory=list)
     order_cells: dict[str, tuple[int, str]] = field(default_factory=dict)  # column -> (first row, value)
     positions: list[PositionDraft] = field(default_factory=list)
@@ -100,7 +108,7 @@ class _OrderRows:
 
     def _decimal(self, number: int, column: str, cell: Cell) -> Decimal | None:
         try:
-            return parse_decimal(cell)
+            return parse_decimal(cell, self.decimal_mark)
         except ValueError as error:
             self.problems.append(Problem(number, column, text(cell), str(error)))
             return None
@@ -146,10 +154,10 @@ def text(cell: Cell) -> str:
     return str(cell).strip()
 
 
-def parse_decimal(cell: Cell) -> Decimal | None:
-    """``12,50``, ``12.50``, ``1.234,50``, ``1,234.50``, ``12,50 €``, ``10 %`` -> Decimal; blank -> None.
+def parse_decimal(cell: Cell, decimal_mark: str | None = None) -> Decimal | None:
+    """A number cell: typed (XLSX) as it is, text as ``numbers.read_number`` reads it; blank -> None.
 
-    With both separators the last one is the decimal mark; a lone comma is a decimal comma.
+    ``decimal_mark``: the file's (``decimal_mark_of``), for cells like ``1.234`` that read both ways.
     """
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
@@ -157,18 +165,7 @@ def parse_decimal(cell: Cell) -> Decimal | None:
         raise ValueError("not a number")
     if isinstance(cell, (int, float)):
         return Decimal(str(cell))
-    value = re.sub(r"[\s\u00a0'€%]", "", cell).removesuffix("EUR")
-    if "," in value and "." in value:
-        thousands, decimal_mark = (".", ",") if value.rfind(",") > value.rfind(".") else (",", ".")
-        value = value.replace(thousands, "").replace(decimal_mark, ".")
-    elif value.count(",") == 1:
-        value = value.replace(",", ".")
-    if not _NUMBER.fullmatch(value):
-        raise ValueError("not a number (write e.g. 12,50 or 12.50)")
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValueError("not a number (write e.g. 12,50 or 12.50)") from None
+    return read_number(cell, decimal_mark)
 
 
 def parse_date(cell: Cell) -> date:

@@ -1,6 +1,7 @@
-"""Progress of an import: a line redrawn at a terminal, a log line every so many orders under cron.
+"""Progress of an import: a bar redrawn at a terminal, a plain log line every so many orders under cron.
 
-The same line as the sync's (``pipelines.progress.LiveLine``), holding orders instead of pages.
+The same line as the sync's (``pipelines.progress.LiveLine``), holding orders instead of pages,
+logged under the import's own logger.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ LOG_EVERY_ORDERS = 50
 class ImportProgress(LiveLine):
     """Receives each settled order and each rate-limit wait; shows them as they come."""
 
+    _logger = log
+
     def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
         super().__init__(stream, interactive)
         self._counts: Counter[Outcome] = Counter()
@@ -33,11 +36,13 @@ class ImportProgress(LiveLine):
         if self._interactive:
             self._redraw()
         elif done == total or done % LOG_EVERY_ORDERS == 0:
-            log.info("import: %s", self._line())
+            log.info("import: %s", self._status())
 
     def _line(self) -> str:
         width = 20
         filled = width * self._done // self._total if self._total else width
+        return f"[{'#' * filled}{'.' * (width - filled)}] {self._status()}"
+
+    def _status(self) -> str:
         counts = ", ".join(f"{count} {outcome.value}" for outcome, count in self._counts.items())
-        bar = f"[{'#' * filled}{'.' * (width - filled)}]"
-        return f"{bar} {self._done}/{self._total} orders ({counts})" + self._waits_text()
+        return f"{self._done}/{self._total} orders ({counts})" + self._waits_text()

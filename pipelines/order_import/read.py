@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,15 @@ Cell = str | int | float | date | datetime | None
 
 DELIMITERS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+FILE_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (an XLSX file? then name it .xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel or Office file (save it as .xlsx or CSV)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
+"""Bytes no text file holds (tab, line ends, form feed and DOS's end-of-file mark aside)."""
 
 
 class ImportFileError(Exception):
@@ -33,7 +43,9 @@ class Sheet:
 
     headers: list[str]
     rows: list[tuple[int, list[Cell]]]
-    delimiter: str = ","  # what a CSV used; the results file follows it so Excel opens it the same way
+    delimiter: str | None = None
+    """What a CSV used (None for XLSX): the results file follows it so Excel opens it the same way, and it
+    decides the decimal mark where no cell does."""
 
 
 def read_sheet(path: Path, sheet_name: str | None = None) -> Sheet:
@@ -60,6 +72,15 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def refuse_binary(path: Path, data: bytes) -> None:
+    """One line for a file that is no text at all, rather than a 'missing columns' from reading it as CSV."""
+    kind = next((kind for signature, kind in FILE_SIGNATURES if data.startswith(signature)), None)
+    if kind is None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        kind = "not a text file" if _CONTROL_BYTES.search(data[:65536]) else None
+    if kind is not None:
+        raise ImportFileError(f"{path}: not a CSV file: {kind}; save the sheet as CSV or XLSX")
+
+
 def detect_delimiter(text: str) -> str:
     header = next((line for line in text.splitlines() if line.strip()), "")
     return max(DELIMITERS, key=header.count)  # ties go to the comma, listed first
@@ -67,7 +88,9 @@ def detect_delimiter(text: str) -> str:
 
 def _read_csv(path: Path) -> Sheet:
     try:
-        text = decode_text(path.read_bytes())
+        data = path.read_bytes()
+        refuse_binary(path, data)
+        text = decode_text(data)
     except (OSError, UnicodeError) as error:
         raise ImportFileError(f"{path}: cannot read it ({error})") from None
     delimiter = detect_delimiter(text)
@@ -94,7 +117,7 @@ def _read_xlsx(path: Path, sheet_name: str | None) -> Sheet:
         records = [[_xlsx_value(cell) for cell in row] for row in worksheet.iter_rows()]
     finally:
         workbook.close()
-    return _sheet(path, records, ",")
+    return _sheet(path, records, None)
 
 
 def _xlsx_value(cell: object) -> Cell:
@@ -105,7 +128,7 @@ def _xlsx_value(cell: object) -> Cell:
     return value  # type: ignore[return-value]
 
 
-def _sheet(path: Path, records: list[list[Cell]], delimiter: str) -> Sheet:
+def _sheet(path: Path, records: list[list[Cell]], delimiter: str | None) -> Sheet:
     numbered = [(number, record) for number, record in enumerate(records, start=1) if not _blank(record)]
     if not numbered or numbered[0][0] != 1:
         raise ImportFileError(f"{path}: the first row must be the header (column names); see docs/import.md")

@@ -1,7 +1,8 @@
 """The results file: one row per input order, safe to open in a spreadsheet program.
 
 A value starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read as a
-formula by Excel or LibreOffice; it gets a leading ``'`` so it shows as text. Written as UTF-8 with a
+formula by Excel or LibreOffice; it gets a leading ``'`` so it shows as text. Source rows are
+written as ``2 to 4`` or ``2, 5, 7``, never as something Excel reads as a date or a number. Written as UTF-8 with a
 BOM (Excel reads it as UTF-8 then) and with the input CSV's delimiter, so a German Excel that gave us
 a semicolon file opens the results in columns too.
 """
@@ -31,10 +32,11 @@ def neutralised(value: str) -> str:
 
 
 def rows_text(rows: tuple[int, ...]) -> str:
-    """``2-4`` for consecutive rows, ``2,5,7`` otherwise."""
-    if rows and list(rows) == list(range(rows[0], rows[0] + len(rows))) and len(rows) > 1:
-        return f"{rows[0]}-{rows[-1]}"
-    return ",".join(map(str, rows))
+    """``2 to 4`` for consecutive rows, ``2, 5, 7`` otherwise: text that no spreadsheet program turns
+    into a date (``2-4``) or a decimal number (``5,7`` in German Excel)."""
+    if len(rows) > 1 and list(rows) == list(range(rows[0], rows[0] + len(rows))):
+        return f"{rows[0]} to {rows[-1]}"
+    return ", ".join(map(str, rows))
 
 
 def _row(outcome: OrderOutcome) -> tuple[str, ...]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pipelines.order_import.ledger import Ledger, LedgerEntry, LedgerJournal, LedgerState
+from pipelines.order_import.ledger import KeyBusy, Ledger, LedgerEntry, LedgerError, LedgerState
 from pipelines.order_import.lookup import find_existing_orders
 from pipelines.order_import.model import ImportReport, OrderDraft, OrderOutcome, Outcome, Problem
+from pipelines.order_import.old_ledger import copy_old_ledger
 from pipelines.order_import.payload import import_payload
 from pipelines.order_import.resolve import ResolvedOrder, resolve_orders
+from pipelines.order_import.schema import body_problems
 from pipelines.order_import.send import SendPolicy, send_order
 from pipelines.order_import.validate import check_drafts
 from pipelines.xentral.client import XentralClient
@@ -41,49 +46,88 @@ def import_orders(
     source: str = "",
     on_outcome: OutcomeListener | None = None,
     policy: SendPolicy | None = None,
+    old_ledger_in: Path | None = None,
 ) -> ImportReport:
     """Create the drafts' orders in Xentral, each at most once; see the package docstring."""
-    run = _Run(client, Ledger(ledger_path, source), defaults, dry_run, auto_shipping, on_outcome,
-               policy or SendPolicy(), total=len(drafts))
-    problems = check_drafts(drafts, defaults)
-    resolved, unresolved = resolve_orders([d for d in drafts if d.key not in problems], client, defaults)
-    problems.update(unresolved)
-    rejected = {
-        draft.key: OrderOutcome(draft.key, Outcome.REJECTED, None, draft.rows, tuple(problems[draft.key]))
-        for draft in drafts
-        if draft.key in problems
-    }
-    outcomes = run.settle_many(list(rejected.values()))
-    outcomes.update(run.send_all(resolved))
+    with ExitStack() as resources:
+        ledger = None
+        if not dry_run:  # opened first: an unusable ledger stops the run before any request
+            ledger = resources.enter_context(Ledger(ledger_path, source))
+            if old_ledger_in is not None:
+                copy_old_ledger(ledger, old_ledger_in)
+        run = _Run(client, ledger, on_outcome, policy or SendPolicy(), total=len(drafts))
+        problems = check_drafts(drafts, defaults)
+        resolved, unresolved = resolve_orders([d for d in drafts if d.key not in problems], client, defaults)
+        problems.update(unresolved)
+        ready, refused = _bodies(resolved, auto_shipping, defaults.discount_mode)
+        problems.update(refused)
+        rejected = [
+            OrderOutcome(draft.key, Outcome.REJECTED, None, draft.rows, tuple(problems[draft.key]))
+            for draft in drafts
+            if draft.key in problems
+        ]
+        outcomes = run.settle_many(rejected)
+        outcomes.update(run.send_all(ready))
     return ImportReport([outcomes[draft.key] for draft in drafts], dry_run, run.stopped_by)
 
 
+def unfinished_report(
+    drafts: Sequence[OrderDraft], settled: Mapping[str, OrderOutcome], reason: str, dry_run: bool = False
+) -> ImportReport:
+    """The report of a run that stopped early: the orders it settled, and the rest as failed with ``reason``."""
+    outcomes = [
+        settled.get(draft.key)
+        or OrderOutcome(draft.key, Outcome.FAILED, None, draft.rows,
+                        (Problem(draft.first_row, "order", "", f"unfinished: {reason}; run again to finish it"),))
+        for draft in drafts
+    ]
+    return ImportReport(outcomes, dry_run)
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """An order whose body passed the official request schema."""
+
+    draft: OrderDraft
+    body: dict[str, Any]
+
+
+def _bodies(
+    orders: Sequence[ResolvedOrder], auto_shipping: bool, discount_mode: str
+) -> tuple[list[_Ready], dict[str, list[Problem]]]:
+    """Each order's body; one the schema refuses is never sent: its problems, by key, instead."""
+    ready: list[_Ready] = []
+    refused: dict[str, list[Problem]] = {}
+    for order in orders:
+        body = import_payload(order, auto_shipping=auto_shipping, discount_mode=discount_mode)
+        problems = body_problems(order.draft, body)
+        if problems:
+            refused[order.draft.key] = problems
+        else:
+            ready.append(_Ready(order.draft, body))
+    return ready, refused
+
+
 class _Run:
-    """The state of one run: where outcomes go and what is left to send."""
+    """The state of one run: where outcomes go and what is left to send (``ledger`` None: a dry run)."""
 
     def __init__(
         self,
         client: XentralClient,
-        ledger: Ledger,
-        defaults: ImportDefaults,
-        dry_run: bool,
-        auto_shipping: bool,
+        ledger: Ledger | None,
         on_outcome: OutcomeListener | None,
         policy: SendPolicy,
         total: int,
     ) -> None:
         self._client = client
         self._ledger = ledger
-        self._defaults = defaults
-        self._dry_run = dry_run
-        self._auto_shipping = auto_shipping
         self._on_outcome = on_outcome
         self._policy = policy
         self._total = total
         self._settled = 0
         self.stopped_by: XentralError | None = None
 
-    def send_all(self, orders: list[ResolvedOrder]) -> dict[str, OrderOutcome]:
+    def send_all(self, orders: list[_Ready]) -> dict[str, OrderOutcome]:
         existing = find_existing_orders(self._client, [order.draft.key for order in orders])
         skipped = [
             OrderOutcome(order.draft.key, Outcome.SKIPPED, existing[order.draft.key.casefold()], order.draft.rows)
@@ -91,40 +135,71 @@ class _Run:
             if order.draft.key.casefold() in existing
         ]
         to_send = [order for order in orders if order.draft.key.casefold() not in existing]
-        if self._dry_run:
+        if self._ledger is None:
             skipped += [OrderOutcome(o.draft.key, Outcome.WOULD_CREATE, None, o.draft.rows) for o in to_send]
             return self.settle_many(skipped)
+        ledger = self._ledger
         outcomes = self.settle_many(skipped)
-        self._ledger.record_many(LedgerEntry(o.draft.key, LedgerState.PLANNED, rows=o.draft.rows) for o in to_send)
-        journal = LedgerJournal(self._ledger)
-        announcements = [_sending(order) for order in to_send]
-        position = 0
-        try:
-            for position, order in enumerate(to_send):
-                journal.before_sending(announcements, position)
-                outcome = self._send(order)
-                journal.record([_entry(outcome)])
-                outcomes.update(self._notify([outcome]))
-        except XentralError as error:  # ends the run: this order and the rest are not sent
-            log.info("stopping the import: %s", error)
-            self.stopped_by = error
-            failed = [_failed(left, f"not sent: {error}") for left in to_send[position:]]
-            journal.record(_entry(outcome) for outcome in failed)
-            outcomes.update(self._notify(failed))
-        finally:
-            journal.flush()
+        ledger.note(LedgerEntry(o.draft.key, LedgerState.PLANNED, rows=o.draft.rows) for o in to_send)
+        for position, order in enumerate(to_send):
+            try:
+                outcome = self._send_claimed(ledger, order)
+            except XentralError as error:  # ends the run: this order and the rest are not sent
+                self._stop(error)
+                outcomes.update(self._settle_unsent(to_send[position:], error))
+                break
+            outcomes.update(self._notify([outcome]))
+            if self.stopped_by is not None:
+                outcomes.update(self._settle_unsent(to_send[position + 1 :], self.stopped_by))
+                break
         return outcomes
 
-    def _send(self, order: ResolvedOrder) -> OrderOutcome:
+    def _send_claimed(self, ledger: Ledger, order: _Ready) -> OrderOutcome:
+        """Send the order while holding its key; one another run touched meanwhile is looked up first."""
         draft = order.draft
-        payload = import_payload(order, auto_shipping=self._auto_shipping, discount_mode=self._defaults.discount_mode)
-        result = send_order(self._client, draft, payload, self._policy)
+        try:
+            with ledger.claim(draft.key) as claim:
+                found = self._look_up(draft.key) if claim.foreign else None
+                if found is not None:
+                    outcome = OrderOutcome(draft.key, Outcome.SKIPPED, found, draft.rows)
+                else:
+                    ledger.record(LedgerEntry(draft.key, LedgerState.SENDING, rows=draft.rows))
+                    outcome = self._send(order)
+                self._record_result(ledger, outcome)
+        except KeyBusy as busy:
+            return _failed(order, str(busy))
+        return outcome
+
+    def _look_up(self, key: str) -> str | None:
+        return find_existing_orders(self._client, [key]).get(key.casefold())
+
+    def _record_result(self, ledger: Ledger, outcome: OrderOutcome) -> None:
+        """The order's result; if the ledger fails now, the outcome stands (the order was sent) and the run stops."""
+        try:
+            ledger.record(_entry(outcome))
+        except LedgerError as error:
+            self._stop(error)
+
+    def _send(self, order: _Ready) -> OrderOutcome:
+        draft = order.draft
+        result = send_order(self._client, draft, order.body, self._policy)
         return OrderOutcome(draft.key, result.outcome, result.xentral_id, draft.rows, result.problems)
+
+    def _stop(self, error: XentralError) -> None:
+        log.info("stopping the import: %s", error)
+        self.stopped_by = error
+
+    def _settle_unsent(self, orders: Sequence[_Ready], error: XentralError) -> dict[str, OrderOutcome]:
+        failed = [_failed(order, f"not sent: {error}") for order in orders]
+        try:
+            return self.settle_many(failed)
+        except LedgerError:  # the ledger is what stopped the run: the results file still has every order
+            return self._notify(failed)
 
     def settle_many(self, outcomes: list[OrderOutcome]) -> dict[str, OrderOutcome]:
         """Record outcomes of orders not sent in the ledger in one write (not in a dry run); tell the listener."""
-        if not self._dry_run:
-            self._ledger.record_many(_entry(outcome) for outcome in outcomes if outcome.outcome in _LEDGER_STATE)
+        if self._ledger is not None:
+            self._ledger.note(_entry(outcome) for outcome in outcomes if outcome.outcome in _LEDGER_STATE)
         return self._notify(outcomes)
 
     def _notify(self, outcomes: list[OrderOutcome]) -> dict[str, OrderOutcome]:
@@ -135,11 +210,7 @@ class _Run:
         return {outcome.key: outcome for outcome in outcomes}
 
 
-def _sending(order: ResolvedOrder) -> LedgerEntry:
-    return LedgerEntry(order.draft.key, LedgerState.SENDING, rows=order.draft.rows)
-
-
-def _failed(order: ResolvedOrder, reason: str) -> OrderOutcome:
+def _failed(order: _Ready, reason: str) -> OrderOutcome:
     problem = Problem(order.draft.first_row, "order", "", reason)
     return OrderOutcome(order.draft.key, Outcome.FAILED, None, order.draft.rows, (problem,))
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.order_import import columns
+from pipelines.order_import.fields import problem_at
 from pipelines.order_import.lookup import find_existing_orders
 from pipelines.order_import.model import OrderDraft, Outcome, Problem
 from pipelines.xentral.client import XentralClient
@@ -26,26 +26,6 @@ from pipelines.xentral.errors import (
 )
 
 log = logging.getLogger("pipelines.order_import.send")
-
-_COLUMN_OF_FIELD = (
-    ("externalOrderNumber", columns.ORDER_KEY),
-    ("date", columns.ORDER_DATE),
-    ("customer", columns.CUSTOMER),
-    ("project", columns.PROJECT),
-    ("financials.paymentMethod", columns.PAYMENT_METHOD),
-    ("financials.currency", columns.CURRENCY),
-    ("financials.billingAddress", "billing_address"),
-    ("delivery.shippingMethod", columns.SHIPPING_METHOD),
-    ("delivery.shippingAddress", "shipping_address"),
-    ("comment", columns.COMMENT),
-)
-_COLUMN_OF_POSITION_FIELD = {
-    "product": columns.PRODUCT,
-    "quantity": columns.QUANTITY,
-    "price": columns.UNIT_PRICE,
-    "discount": columns.DISCOUNT,
-}
-
 
 @dataclass(frozen=True)
 class SendPolicy:
@@ -104,41 +84,8 @@ def _after_conflict(client: XentralClient, key: str, row: int | None, message: s
 
 
 def violation_problems(error: ValidationFailedError, draft: OrderDraft, payload: dict[str, Any]) -> tuple[Problem, ...]:
-    """Xentral's violations, one problem each, at the row and column the bad field came from.
-
-    ``positions.1.quantity`` points at the second position's row and its quantity column; the value
-    is what was sent there.
-    """
+    """Xentral's violations, one problem each, at the row and column the bad field came from."""
     problems = [
-        Problem(_row_of(path, draft), _column_of(path), _sent_value(payload, path), f"Xentral: {message}")
-        for path, message in field_messages(error.problem)
+        problem_at(path, f"Xentral: {message}", draft, payload) for path, message in field_messages(error.problem)
     ]
     return tuple(problems) or (Problem(draft.first_row, "order", "", f"Xentral rejected it: {error}"),)
-
-
-def _row_of(path: str, draft: OrderDraft) -> int | None:
-    parts = path.split(".")
-    if parts[0] == "positions" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(draft.positions):
-        return draft.positions[int(parts[1])].row
-    return draft.first_row
-
-
-def _column_of(path: str) -> str:
-    parts = path.split(".")
-    if parts[0] == "positions" and len(parts) > 2:
-        return _COLUMN_OF_POSITION_FIELD.get(parts[2], path)
-    matches = (column for prefix, column in _COLUMN_OF_FIELD if path == prefix or path.startswith(prefix + "."))
-    return next(matches, path)
-
-
-def _sent_value(payload: Any, path: str) -> str:
-    """The value sent at ``path`` (``""`` if the path names nothing that was sent, or an object)."""
-    node = payload
-    for part in path.split(".") if path else []:
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return ""
-    return "" if isinstance(node, (dict, list)) else str(node)

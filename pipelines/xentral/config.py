@@ -111,6 +111,12 @@ def resolve_import_rate_headroom(flag: float | None = None) -> float:
     return resolve_settings({"import_rate_headroom": flag}).import_rate_headroom
 
 
+def resolve_import_ledger_path(flag: str | None, duckdb_path: Path) -> Path:
+    """The import ledger (SQLite): `flag`, else `import_ledger_path`, else beside the DuckDB file
+    (`xentral.duckdb` -> `xentral.import-ledger.sqlite`)."""
+    return resolve_settings({"import_ledger_path": flag, "duckdb_path": duckdb_path}).import_ledger_file
+
+
 def token_source(env: Mapping[str, str] | None = None) -> str:
     """Where the token in use comes from, for error messages (never the token itself)."""
     return resolve_settings({}, os.environ if env is None else env).token_source()

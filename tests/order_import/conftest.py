@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +50,7 @@ def defaults() -> ImportDefaults:
 
 @pytest.fixture
 def ledger_path(tmp_path: Path) -> Path:
-    return tmp_path / "ledger.duckdb"
+    return tmp_path / "ledger.sqlite"
 
 
 def csv_bytes(rows: list[list[str]], delimiter: str = ",", header: list[str] | None = None,
@@ -61,3 +65,26 @@ def csv_bytes(rows: list[list[str]], delimiter: str = ",", header: list[str] | N
 def orders_with_key(emulator: RunningEmulator, key: str) -> list[dict]:
     """Every live order carrying an external order number, as the single view shows it."""
     return [emulator.world.order_view(order_id) for order_id in emulator.world.find_orders(key)]
+
+
+@contextmanager
+def duckdb_held_for_writing(path: Path) -> Iterator[None]:
+    """Another process holds a DuckDB write connection on `path`, as a running sync does."""
+    code = f"import duckdb, sys; c = duckdb.connect({str(path)!r}); print('held', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.communicate("")
+
+
+def import_env(emulator: RunningEmulator) -> dict[str, str]:
+    """The environment of an `xentral-sync import` subprocess against `emulator`, defaults set."""
+    return {**os.environ, "XENTRAL_INSTANCE_HOST": emulator.base_url, "XENTRAL_API_TOKEN": emulator.token,
+            "SOURCES__XENTRAL__DEFAULT_PROJECT": "1", "SOURCES__XENTRAL__DEFAULT_PAYMENT_METHOD": "1",
+            "SOURCES__XENTRAL__DEFAULT_SHIPPING_METHOD": "1"}
+
+
+def one_position_rows(keys: list[str]) -> list[list[str]]:
+    return [[key, "2026-11-20", "10001", "EUR", "", "", "", "AR-10002", "1", "", "", ""] for key in keys]

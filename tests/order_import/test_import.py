@@ -4,7 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from openpyxl import Workbook
 
@@ -65,7 +64,8 @@ def test_csv_dialects_import_the_right_orders(emu, client, defaults, ledger_path
     assert [(o.key, o.outcome, o.rows) for o in report.outcomes] == [
         ("T-1", Outcome.CREATED, (2, 3)), ("T-2", Outcome.CREATED, (4,))]
     _assert_rows_imported(emu)
-    ledger = Ledger(ledger_path).entries()
+    with Ledger(ledger_path) as opened:
+        ledger = opened.entries()
     assert {k: (e.state, e.xentral_id) for k, e in ledger.items()} == {
         o.key: (LedgerState.CREATED, o.xentral_id) for o in report.outcomes}
 
@@ -87,7 +87,7 @@ def test_bad_rows_are_reported_and_their_orders_not_sent(emu, client, defaults, 
         ["G-1", "2026-11-20", "10001", "EUR", "", "", "", "AR-10002", "1", "", "", ""],
         ["B-1", "2026-11-20", "10001", "EUR", "", "", "", "AR-10002", "1", "", "", ""],
         ["B-1", "", "", "", "", "", "", "AR-99999", "-2", "", "", ""],
-        ["B-2", "31.11.2026", "99999", "XYZ", "Nirgendwo", "", "", "AR-10002", "1", "", "", ""],
+        ["B-2", "31.11.2026", "99999", "XYZ", "Nirgendwo", "", "", "AR-10002", "1", "5", "", ""],
     ]
     path = tmp_path / "orders.csv"
     path.write_bytes(csv_bytes(rows))
@@ -101,7 +101,7 @@ def test_bad_rows_are_reported_and_their_orders_not_sent(emu, client, defaults, 
     assert not report.ok
 
     rows[2][8] = "2"  # fixed quantity: the unknown product is found when references are resolved
-    rows[3][1], rows[3][3] = "30.11.2026", "EUR"
+    rows[3][1], rows[3][3] = "30.11.2026", "HRK"  # in the spec's list, though no longer ISO 4217
     path.write_bytes(csv_bytes(rows))
     outcome = {o.key: o for o in _import_file(path, client, ledger_path, defaults).outcomes}
     assert outcome["G-1"].outcome is Outcome.SKIPPED
@@ -196,11 +196,13 @@ def test_cli_exit_codes_results_file_and_summary(emu, tmp_path, monkeypatch, cap
     out = capsys.readouterr().out
     assert "=1+1 (row 5): rejected" in out and "row 5, quantity '0': must be greater than 0" in out
     assert "import: 3 orders: 2 created, 0 rejected" not in out and "2 created, 1 rejected, 0 failed" in out
+    assert f"ledger {tmp_path / 'x.import-ledger.sqlite'} (" in out  # beside the DuckDB file, named after it
     results = (tmp_path / "orders.results.csv").read_text(encoding="utf-8-sig").splitlines()
     assert results[0] == "key;outcome;xentral_id;rows;error" and results[3].startswith("'=1+1;rejected;;5;")
-    with duckdb.connect(str(tmp_path / "x.duckdb")) as connection:
-        states = dict(connection.execute("SELECT key, state FROM order_import.ledger").fetchall())
+    with Ledger(tmp_path / "x.import-ledger.sqlite") as ledger:
+        states = {key: entry.state.value for key, entry in ledger.entries().items()}
     assert states == {"T-1": "created", "T-2": "created", "=1+1": "rejected"}
+    assert not (tmp_path / "x.duckdb").exists()  # the import never touches the sync's file
 
     path.write_bytes(csv_bytes(ROWS))
     assert main([*args, "--results", str(tmp_path / "again.csv")]) == 0

@@ -20,7 +20,7 @@ ORDERS = 12
 
 
 def _command(file: Path, ledger: Path) -> list[str]:
-    return [sys.executable, "-m", "pipelines.cli", "import", str(file), "--duckdb", str(ledger),
+    return [sys.executable, "-m", "pipelines.cli", "import", str(file), "--ledger", str(ledger),
             "--project", "1", "--payment-method", "1", "--shipping-method", "1"]
 
 
@@ -31,7 +31,7 @@ def test_killed_run_then_rerun_leaves_every_order_exactly_once(world_emulator, t
     file = tmp_path / "orders.csv"
     file.write_bytes(csv_bytes([[key, "2026-11-20", "10001", "EUR", "", "", "", "AR-10002", "1", "", "", ""]
                                 for key in keys]))
-    ledger = tmp_path / "ledger.duckdb"
+    ledger = tmp_path / "ledger.sqlite"
     env = {**os.environ, "XENTRAL_INSTANCE_HOST": emu.base_url, "XENTRAL_API_TOKEN": emu.token}
     seeded = emu.world.order_count()
 
@@ -49,5 +49,6 @@ def test_killed_run_then_rerun_leaves_every_order_exactly_once(world_emulator, t
     assert "skipped: already in Xentral" in rerun.stdout
     assert all(len(orders_with_key(emu, key)) == 1 for key in keys)
     assert emu.world.order_count() == seeded + ORDERS
-    states = {entry.state for entry in Ledger(ledger).entries().values()}
+    with Ledger(ledger) as opened:
+        states = {entry.state for entry in opened.entries().values()}
     assert states <= {LedgerState.CREATED, LedgerState.SKIPPED}

@@ -1,6 +1,7 @@
 """Rows into drafts: grouping by key, order-level consistency, problems with row, column, value."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pipelines.order_import import ImportDefaults, OrderDraft, PositionDraft, Ref
@@ -46,9 +47,11 @@ def test_a_row_without_key_is_its_own_rejected_order(tmp_path: Path) -> None:
 
 def test_validation_checks_values_and_defaults() -> None:
     draft = OrderDraft(key="K", customer=Ref("10001"), currency="EUX", positions=(
-        PositionDraft(Ref("AR-10002"), 0, row=2), PositionDraft(Ref("AR-10003"), 1, discount=150, row=3)), rows=(2, 3))
+        PositionDraft(Ref("AR-10002"), Decimal(0), Decimal("9.90"), row=2),
+        PositionDraft(Ref("AR-10003"), Decimal(1), Decimal("5"), discount=Decimal(150), row=3)), rows=(2, 3))
     problems = check_drafts([draft], ImportDefaults(project="1", payment_method="1"))["K"]
-    assert [(p.row, p.column) for p in problems] == [
-        (2, "currency"), (2, "shipping_method"), (2, "quantity"), (3, "discount"),
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        (2, "shipping_method", ""), (2, "quantity", "0"), (3, "discount", "150"), (2, "currency", "EUX"),
     ]
-    assert "default_shipping_method" in problems[1].reason
+    assert "default_shipping_method" in problems[0].reason
+    assert problems[3].reason.startswith("Xentral's import accepts only EUR, USD, JPY,") and "HRK" in problems[3].reason

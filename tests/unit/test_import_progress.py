@@ -27,10 +27,13 @@ def test_under_cron_it_logs_every_so_many_orders_and_the_last(caplog: pytest.Log
     screen = io.StringIO()
     progress = ImportProgress(screen, interactive=False)
     total = LOG_EVERY_ORDERS + 3
-    with caplog.at_level(logging.INFO, logger="pipelines.order_import"):
+    with caplog.at_level(logging.INFO):
         for done in range(1, total + 1):
             progress.on_outcome(OrderOutcome(str(done), Outcome.CREATED), done, total)
+        progress.on_wait(2.5, "limit")
     progress.close()
-    lines = [record.getMessage() for record in caplog.records]
-    assert len(lines) == 2 and lines[-1].startswith("import: [####################]")
+    lines = [(record.name, record.getMessage()) for record in caplog.records]
+    assert len(lines) == 3 and lines[1] == ("pipelines.order_import", f"import: {total}/{total} orders ({total} created)")
+    assert lines[2] == ("pipelines.order_import", "waiting 2.5 s for the rate limit (limit)")  # not under pipelines.sync
+    assert "[#" not in "".join(line for _, line in lines)  # no bar drawn into logs
     assert screen.getvalue() == ""
