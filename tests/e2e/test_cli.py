@@ -43,7 +43,13 @@ def start_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Pop
     return subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", *args],
         env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_answer_ctrl_c,  # noqa: PLW1509 - the child runs no threads yet
     )
+
+
+def _answer_ctrl_c() -> None:
+    """A suite run in the background inherits an ignored SIGINT; the CLI as a person runs it does not."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_sync_command_succeeds_and_prints_a_summary(emulator_factory, tmp_path: Path) -> None:
