@@ -11,11 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipelines.analytics_errors import ModelError
+from pipelines.analytics_settings import resolve_analytics_settings
 from pipelines.arguments import comma_list, positive_int
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
 from pipelines.lookups import add_lookup_parsers
-from pipelines.models import DEFAULT_MODELS_DIR, ModelError
+from pipelines.models import DEFAULT_MODELS_DIR
 from pipelines.order_import.command import add_import_parser
 from pipelines.report import add_report_parser
 from pipelines.runner import build_and_test_models, sync_with_progress
@@ -49,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), EXIT_CONFIG)
     except SyncLockedError as error:
         return _fail(str(error), EXIT_LOCKED)
-    except (XentralError, ModelError) as error:
+    except ModelError as error:
+        return _fail(str(error), error.exit_code)
+    except XentralError as error:
         return _fail(str(error), EXIT_FAILED)
     except KeyboardInterrupt:
         return _fail("interrupted: nothing half-done stays behind; the next run continues", EXIT_INTERRUPTED)
@@ -79,12 +83,12 @@ def sync_command(args: argparse.Namespace) -> int:
         time_budget_seconds=args.time_budget * 60 if args.time_budget else None,
     )
     if not args.no_models:
-        build_and_test_models(config.duckdb_path)
+        build_and_test_models(resolve_analytics_settings(str(config.duckdb_path), config.dataset))
     return EXIT_OK
 
 
 def models_command(args: argparse.Namespace) -> int:
-    build_and_test_models(Path(args.duckdb), Path(args.models_dir))
+    build_and_test_models(resolve_analytics_settings(args.duckdb, args.dataset), Path(args.models_dir))
     return EXIT_OK
 
 
@@ -104,7 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     add_lookup_parsers(commands)
     add_import_parser(commands)
     models = commands.add_parser("models", help="build the SQL models in sql/ and run their data tests")
-    models.add_argument("--duckdb", default="xentral.duckdb", help="DuckDB file (default: %(default)s)")
+    models.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default: duckdb_path, else xentral.duckdb)")
+    models.add_argument("--dataset", help="schema of the raw tables (default: dataset, else xentral)")
     models.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="folder of .sql models")
     models.set_defaults(handler=models_command)
     add_report_parser(commands)

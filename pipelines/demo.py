@@ -10,6 +10,7 @@ import argparse
 import shutil
 from pathlib import Path
 
+from pipelines.analytics_settings import AnalyticsSettings
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
 from pipelines.report import ReportFilter, print_report
 from pipelines.runner import build_and_test_models, sync_with_progress
@@ -47,9 +48,10 @@ def demo_command(args: argparse.Namespace) -> int:
         print_section(f"Second sync after {changes}: only the changes cost requests")
         sync_with_progress(config, SyncOptions())
     print_section("SQL models")
-    build_and_test_models(config.duckdb_path)
+    analytics = AnalyticsSettings(config.duckdb_path, config.dataset)
+    build_and_test_models(analytics)
     print_section(f"xentral-sync report --status created,released --top {DEMO_REPORT_TOP}")
-    print_report(config.duckdb_path, ReportFilter(statuses=("created", "released"), top=DEMO_REPORT_TOP))
+    print_report(analytics, ReportFilter(statuses=("created", "released"), top=DEMO_REPORT_TOP))
     print_section(f"Done. Open the data read-only with:  duckdb -readonly {config.duckdb_path}")
     return 0
 

@@ -12,15 +12,17 @@ import argparse
 import sys
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from pipelines.analytics_errors import ModelError
+from pipelines.analytics_settings import AnalyticsSettings, resolve_analytics_settings
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
-from pipelines.models import MODELS_SCHEMA, ModelError, referenced_models
+from pipelines.duckdb_file import connect_existing
+from pipelines.models import tables_in
 from pipelines.report_output import FORMATS, write_report
-from pipelines.xentral.errors import ConfigError
+from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,8 @@ DIMENSIONS: dict[str, Dimension] = {
         keys="customer_id",
         measures=_ORDER_MEASURES,
         columns=f"customer_id, customer_number, customer_name, currency, {_ORDER_COLUMNS}",
-        labels=f"""left join (select customer_id, customer_number, customer_name
-                   from {MODELS_SCHEMA}.stg_xentral__customers) as labels using (customer_id)""",
+        labels="""left join (select customer_id, customer_number, customer_name
+                   from {{ ref('stg_xentral__customers') }}) as labels using (customer_id)""",
         order_by="currency, revenue_rank, customer_id",
     ),
     "value-band": Dimension(
@@ -111,13 +113,14 @@ class Report:
     """One row per currency over everything the filter selects (before --top)."""
 
 
-def build_report(connection: duckdb.DuckDBPyConnection, report_filter: ReportFilter) -> Report:
+def build_report(connection: duckdb.DuckDBPyConnection, namespace: Namespace, report_filter: ReportFilter) -> Report:
     dimension = DIMENSIONS[report_filter.by]
-    _require_models(connection, dimension)
+    _require_models(connection, namespace, dimension)
     where, parameters = _where(report_filter)
     try:
-        columns, rows = _query(connection, _grouped_sql(dimension, where, report_filter.top), parameters)
-        _, totals = _query(connection, _totals_sql(where), parameters)
+        grouped = render(_grouped_sql(dimension, where, report_filter.top), namespace, "report")
+        columns, rows = _query(connection, grouped, parameters)
+        _, totals = _query(connection, render(_totals_sql(where), namespace, "report"), parameters)
     except duckdb.Error as error:
         raise ModelError(f"the models do not fit this version of the report; rebuild them with "
                          f"`xentral-sync models` ({str(error).splitlines()[0]})") from None
@@ -140,7 +143,7 @@ def _grouped_sql(dimension: Dimension, where: str, top: int | None) -> str:
     return f"""
 with grouped as (
     select {dimension.keys}, currency, {dimension.measures}
-    from {MODELS_SCHEMA}.{dimension.source}
+    from {{{{ ref('{dimension.source}') }}}}
     where {where}
     group by {dimension.keys}, currency
 ),
@@ -162,7 +165,7 @@ order by {dimension.order_by}
 def _totals_sql(where: str) -> str:
     return f"""
 select currency, {_ORDER_MEASURES}
-from {MODELS_SCHEMA}.fct_orders
+from {{{{ ref('fct_orders') }}}}
 where {where}
 group by currency
 order by currency
@@ -177,35 +180,22 @@ def _query(
     return columns, [dict(zip(columns, row)) for row in result.fetchall()]
 
 
-def open_read_only(duckdb_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the file read-only (a sync may hold it); one clear line when that is not possible."""
-    if not duckdb_path.exists():
-        raise ConfigError(f"no DuckDB file at {duckdb_path}: run `xentral-sync sync` first or pass --duckdb PATH")
-    try:
-        connection = duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.IOException as error:
-        raise ModelError(
-            f"{duckdb_path} is being written (a sync is loading?); retry in a few seconds ({error})"
-        ) from None
-    return connection
-
-
-def _require_models(connection: duckdb.DuckDBPyConnection, dimension: Dimension) -> None:
+def _require_models(connection: duckdb.DuckDBPyConnection, namespace: Namespace, dimension: Dimension) -> None:
     """The models this report reads exist (they are skipped while their raw tables were never synced)."""
-    needed = {"fct_orders", dimension.source, *referenced_models(dimension.labels)}
-    built = {name for (name,) in connection.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [MODELS_SCHEMA]).fetchall()}
-    missing = sorted(needed - built)
+    needed = {"fct_orders", dimension.source, *expanded_names(dimension.labels, "ref")}
+    missing = sorted(needed - tables_in(connection, namespace, namespace.models_schema).keys())
     if missing:
-        raise ModelError(f"the DuckDB file has no {', '.join(f'{MODELS_SCHEMA}.{name}' for name in missing)} yet: "
-                         "sync sales orders and customers, then run `xentral-sync models --duckdb PATH`")
+        names = ", ".join(f"{namespace.models_schema}.{name}" for name in missing)
+        raise ModelError(f"the DuckDB file has no {names} yet: sync sales orders and customers, "
+                         "then run `xentral-sync models`")
 
 
 def add_report_parser(commands: Any) -> None:
     report = commands.add_parser(
         "report", help="print orders summarized by customer, value band, month or product (from the SQL models)")
-    report.add_argument("--duckdb", default="xentral.duckdb", metavar="PATH",
-                        help="DuckDB file, opened read-only (default: %(default)s)")
+    report.add_argument("--duckdb", metavar="PATH",
+                        help="DuckDB file, opened read-only (default: duckdb_path, else xentral.duckdb)")
+    report.add_argument("--dataset", help="schema of the raw tables (default: dataset, else xentral)")
     report.add_argument("--status", type=comma_list(ORDER_STATUSES, "status(es)"), metavar="LIST",
                         help=f"comma-separated statuses to include: {','.join(ORDER_STATUSES)}")
     report.add_argument("--since", type=iso_date, metavar="DATE", help="orders dated on or after DATE (YYYY-MM-DD)")
@@ -218,15 +208,13 @@ def add_report_parser(commands: Any) -> None:
 
 def report_command(args: argparse.Namespace) -> int:
     report_filter = ReportFilter(by=args.by, statuses=args.status, since=args.since, top=args.top)
-    print_report(Path(args.duckdb), report_filter, args.format)
+    print_report(resolve_analytics_settings(args.duckdb, args.dataset), report_filter, args.format)
     return 0
 
 
-def print_report(duckdb_path: Path, report_filter: ReportFilter, output_format: str = "table") -> None:
+def print_report(settings: AnalyticsSettings, report_filter: ReportFilter, output_format: str = "table") -> None:
     """Read the report from the file (read-only, closed at once) and write it to stdout."""
-    connection = open_read_only(duckdb_path)
-    try:
-        report = build_report(connection, report_filter)
-    finally:
-        connection.close()
+    with connect_existing(settings.duckdb_path, read_only=True) as connection:
+        namespace = namespace_for(connection, settings.dataset, settings.models_schema)
+        report = build_report(connection, namespace, report_filter)
     write_report(report, output_format, sys.stdout)

@@ -18,15 +18,14 @@ from typing import Any, TypeVar
 import dlt
 from dotenv import dotenv_values
 
+from pipelines.analytics_settings import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
 from pipelines.xentral.errors import ConfigError
 from pipelines.xentral.extract import Cadence
 from pipelines.xentral.instance import base_url_for
 from pipelines.xentral.settings import (
     DEFAULT_CURSOR_LAG_SECONDS,
     DEFAULT_CUSTOMER_REFRESH_DAYS,
-    DEFAULT_DATASET,
     DEFAULT_DUCKDB_MEMORY_LIMIT,
-    DEFAULT_DUCKDB_PATH,
     DEFAULT_PRODUCT_FULL_LISTING_DAYS,
     DEFAULT_ROWS_PER_LOAD,
 )

@@ -10,7 +10,7 @@ with monthly as (
         count(*) filter (where is_canceled)                           as canceled_orders,
         coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
         coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue
-    from analytics.fct_orders
+    from {{ ref('fct_orders') }}
     group by customer_id, currency, order_month
 )
 

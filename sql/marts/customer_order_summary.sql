@@ -15,13 +15,13 @@ with per_currency as (
         count(*) filter (where status = 'completed')            as completed_orders,
         count(*) filter (where status = 'canceled')             as canceled_orders,
         count(*) filter (where status = 'unknown')              as unknown_orders
-    from analytics.fct_orders
+    from {{ ref('fct_orders') }}
     group by customer_id, currency
 ),
 
 customers as (
     select customer_id, customer_number, customer_name, customer_type, is_vanished
-    from analytics.stg_xentral__customers
+    from {{ ref('stg_xentral__customers') }}
 ),
 
 -- Customers whose orders point nowhere (not synced) still get their revenue shown.

@@ -12,4 +12,4 @@ select
     country,
     email,
     is_primary
-from xentral.customer_addresses
+from {{ source('customer_addresses') }}

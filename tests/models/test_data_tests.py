@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.models import ModelError
+from pipelines.analytics_errors import ModelError
+from pipelines.analytics_settings import AnalyticsSettings
 from pipelines.runner import build_and_test_models
 from tests.models.rawdata import RawData
 
@@ -69,7 +70,7 @@ def test_the_command_fails_on_an_error_and_prints_the_offending_rows(tmp_path, c
         raw.load(connection)
 
     with pytest.raises(ModelError, match="fct_orders__status_accepted_values"):
-        build_and_test_models(path)
+        build_and_test_models(AnalyticsSettings(duckdb_path=path))
 
     printed = capsys.readouterr().out
     assert "data test fct_orders__status_accepted_values FAILED on fct_orders: 1 offending row(s)" in printed

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -121,6 +123,33 @@ def test_a_missing_file_or_missing_models_is_one_line(capsys, tmp_path: Path) ->
     assert missing.err.count("\n") == 1 and "no DuckDB file at" in missing.err
     assert (no_models_code, no_models.out) == (1, "")
     assert no_models.err.count("\n") == 1 and "xentral-sync models" in no_models.err
+
+
+def test_a_file_held_by_a_sync_is_busy_one_line_exit_3(capsys, duckdb_path: Path, tmp_path: Path) -> None:
+    """A sync holds a write connection for its whole run; the report says so and when to retry."""
+    held = tmp_path / "held.duckdb"
+    held.write_bytes(duckdb_path.read_bytes())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+                               "sys.stdin.read()", str(held)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        code = main(["report", "--duckdb", str(held)])
+    finally:
+        holder.communicate("")
+    captured = capsys.readouterr()
+
+    assert (code, captured.out) == (3, "")
+    assert captured.err == (f"error: a sync (process {holder.pid}) is writing {held}: "
+                            "run this again when it has finished\n")
+
+
+def test_the_report_starts_without_importing_dlt() -> None:
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, pipelines.report; print('dlt' in sys.modules)"],
+        capture_output=True, text=True, check=True)
+    assert imported.stdout == "False\n"
 
 
 def test_an_unknown_status_is_refused(capsys, duckdb_path: Path) -> None:
