@@ -5,7 +5,7 @@ becomes the table `<models schema>.<file name>`, or a view if the file holds the
 `-- materialized: view`. Models read raw tables as `{{ source('table') }}` and each other as
 `{{ ref('model') }}` (see `sql_template.py`), which is how the build order is found and how
 the same files serve any DuckDB file, dataset and models schema. `sql/tests/` holds the data
-tests, queries that must return no rows (`-- severity: warn`: reported without failing the build).
+tests (`data_tests.py`).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import duckdb
 
 from pipelines.analytics_errors import ModelError, ModelInputError
 from pipelines.analytics_settings import DEFAULT_DATASET, DEFAULT_MODELS_SCHEMA
+from pipelines.data_tests import DataTest, discover_tests
 from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "sql"
 NOT_MODELS = ("tests",)
 """Folders of `sql/` that hold other queries than models."""
-_WARN = re.compile(r"^\s*--\s*severity:\s*warn\b", re.IGNORECASE | re.MULTILINE)
 _VIEW = re.compile(r"^\s*--\s*materialized:\s*view\b", re.IGNORECASE | re.MULTILINE)
 SAMPLE_ROWS = 5
 """Offending rows shown per failing data test."""
@@ -146,23 +146,21 @@ def tables_in(connection: duckdb.DuckDBPyConnection, namespace: Namespace, schem
 def run_data_tests(
     connection: duckdb.DuckDBPyConnection, report: BuildReport, models_dir: Path = DEFAULT_MODELS_DIR
 ) -> list[DataTestFailure]:
-    """Run every query in `sql/tests/` whose models were built; each returned row is a failure."""
+    """Run every data test whose models were built; each returned row is a failure."""
     failures = []
-    for path in sorted((models_dir / "tests").glob("*.sql")):
-        sql = path.read_text(encoding="utf-8")
-        models = sorted(expanded_names(sql, "ref"))
-        if set(models) & report.skipped.keys():
+    for test in discover_tests(models_dir / "tests"):
+        if set(test.models) & report.skipped.keys():
             continue
-        failure = _run_data_test(connection, report.namespace, path, sql, models)
+        failure = _run_data_test(connection, report.namespace, test)
         if failure:
             failures.append(failure)
     return failures
 
 
 def _run_data_test(
-    connection: duckdb.DuckDBPyConnection, namespace: Namespace, path: Path, sql: str, models: list[str]
+    connection: duckdb.DuckDBPyConnection, namespace: Namespace, test: DataTest
 ) -> DataTestFailure | None:
-    query = _select(render(sql, namespace, path.name))
+    query = _select(render(test.sql, namespace, f"data test {test.name}"))
     try:
         result = connection.execute(f"SELECT * FROM ({query}\n) AS failing LIMIT {SAMPLE_ROWS}")
         sample = result.fetchall()
@@ -171,14 +169,14 @@ def _run_data_test(
             return None
         counted = connection.execute(f"SELECT count(*) FROM ({query}\n) AS failing").fetchone()
     except duckdb.Error as error:
-        raise ModelError(f"data test {path.name} does not run: {error}") from None
+        raise ModelError(f"data test {test.name} does not run: {error}") from None
     return DataTestFailure(
-        name=path.stem,
-        models=models,
+        name=test.name,
+        models=test.models,
         failing_rows=int(counted[0]) if counted else len(sample),
         columns=columns,
         sample=sample,
-        is_warning=bool(_WARN.search(sql)),
+        is_warning=test.is_warning,
     )
 
 

@@ -83,6 +83,23 @@ def test_a_file_that_is_not_duckdb_is_one_line(capsys, tmp_path: Path, content: 
                                            "the sync writes\n")
 
 
+def test_addresses_are_tested_for_their_key_and_their_customer(capsys, tmp_path: Path) -> None:
+    raw = _two_currencies()
+    addresses = raw.rows["customer_addresses"]
+    addresses += [{"id": "masterdata", "customer_id": "A"}, {"id": "masterdata", "customer_id": "B"},
+                  {"id": "7", "customer_id": "B"}, {"id": "7", "customer_id": "B"}, {"id": "1", "customer_id": "Z"}]
+    path = tmp_path / "x.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        raw.load(connection)
+
+    code, out, _ = run(capsys, "models", "--duckdb", str(path))
+
+    assert code == 1
+    assert "data test stg_xentral__customer_addresses__customer_id__address_id__unique FAILED" in out
+    assert "customer_id=B, address_id=7, rows_with_key=2" in out
+    assert "data test stg_xentral__customer_addresses__customer_id__relationships FAILED" in out
+
+
 def test_only_orders_synced_builds_what_it_can(capsys, tmp_path: Path) -> None:
     raw = RawData()
     raw.order("1", "A", "100", status="released")

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.analytics_errors import ModelError
+from pipelines.data_tests import GENERIC_TESTS_FILE, declared_tests, discover_tests
 from pipelines.models import (
     DEFAULT_MODELS_DIR,
     SAMPLE_ROWS,
@@ -64,7 +65,7 @@ def test_any_file_dataset_and_models_schema(tmp_path: Path, file_name: str, data
     """In xentral.duckdb an unqualified `xentral.orders` is ambiguous (the file's catalog is `xentral` too)."""
     write(tmp_path / "sql", "staging/stg_orders.sql", "-- materialized: view\nselect * from {{ source('orders') }}")
     write(tmp_path / "sql", "marts/order_count.sql", "select count(*) as n from {{ ref('stg_orders') }}")
-    write(tmp_path / "sql", "tests/one_order.sql", "select * from {{ ref('order_count') }} where n <> 1")
+    write(tmp_path / "sql", "tests/generic.toml", "[stg_orders]\nunique = ['id']\n")
     with duckdb.connect(str(tmp_path / file_name)) as connection:
         catalog = file_name.removesuffix(".duckdb")
         connection.execute(f'create schema "{catalog}"."{dataset}"')
@@ -143,6 +144,53 @@ def test_a_warning_test_is_reported_as_such(tmp_path: Path, raw) -> None:
     assert [(f.name, f.is_warning, f.sample) for f in failures] == [("odd", True, [(1,)])]
 
 
+def test_declared_tests_generate_one_query_per_rule(tmp_path: Path, raw) -> None:
+    raw.execute("insert into xentral.orders values (1, null), (2, -1.0)")
+    raw.execute("create table xentral.kinds as select * from (values (1, 'a'), (2, 'it''s')) as t(id, kind)")
+    write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
+    write(tmp_path, "staging/stg_kinds.sql", "select * from {{ source('kinds') }}")
+    write(tmp_path, f"tests/{GENERIC_TESTS_FILE}", """
+[stg_orders]
+unique = ["id", "id, net"]
+not_null = ["net"]
+relationships.id = { to = "stg_kinds.id", severity = "warn" }
+[stg_kinds]
+accepted_values.kind = ["a", "it's"]
+relationships.id = "stg_orders.id"
+""")
+    failures = run_data_tests(raw, build_models(raw, tmp_path), tmp_path)
+
+    assert [(f.name, f.models, f.failing_rows, f.is_warning) for f in failures] == [
+        ("stg_orders__id__unique", ["stg_orders"], 1, False),
+        ("stg_orders__net__not_null", ["stg_orders"], 1, False),
+    ]
+    assert failures[0].columns == ["id", "rows_with_key"] and failures[0].sample == [(1, 2)]
+
+
+def test_a_declared_relationship_names_the_orphans(tmp_path: Path, raw) -> None:
+    write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
+    write(tmp_path, "staging/stg_lines.sql", "select * from (values (7, 1), (8, 404)) as t(line_id, order_id)")
+    write(tmp_path, f"tests/{GENERIC_TESTS_FILE}", '[stg_lines]\nrelationships.order_id = "stg_orders.id"\n')
+    failures = run_data_tests(raw, build_models(raw, tmp_path), tmp_path)
+    assert [(f.name, f.models, f.sample) for f in failures] == [
+        ("stg_lines__order_id__relationships", ["stg_lines", "stg_orders"], [(8, 404)])]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        ("[m]\nunqiue = ['id']", "generic.toml: \\[m\\] declares unknown test 'unqiue'"),
+        ("[m]\nunique = 'id'", "generic.toml: \\[m\\] unique must be a list of names"),
+        ("[m]\nrelationships.x = 'other'", "generic.toml: \\[m\\] relationships.x must name the other model's column"),
+        ("[m\n", "generic.toml is not valid TOML"),
+    ],
+)
+def test_a_bad_declaration_is_one_line_naming_the_file(tmp_path: Path, declaration: str, message: str) -> None:
+    write(tmp_path, GENERIC_TESTS_FILE, declaration)
+    with pytest.raises(ModelError, match=message):
+        declared_tests(tmp_path / GENERIC_TESTS_FILE)
+
+
 def test_a_model_can_be_a_view_and_switch_kind(tmp_path: Path, raw) -> None:
     write(tmp_path, "staging/stg_orders.sql", "-- materialized: view\nselect * from {{ source('orders') }}")
     build_models(raw, tmp_path)
@@ -160,6 +208,15 @@ def test_the_shipped_models_are_discovered_and_ordered() -> None:
     names = [model.name for model in build_order(discover(DEFAULT_MODELS_DIR))]
     assert names.index("stg_xentral__sales_orders") < names.index("fct_orders") < names.index("customer_order_summary")
     assert "fct_orders__net_equals_sum_of_positions" not in names
+
+
+def test_every_shipped_model_has_a_declared_key_and_every_test_reads_shipped_models() -> None:
+    models = discover(DEFAULT_MODELS_DIR)
+    tests = discover_tests(DEFAULT_MODELS_DIR / "tests")
+    keyed = {test.models[0] for test in tests if test.name.endswith("__unique")}
+
+    assert keyed == set(models)
+    assert {model for test in tests for model in test.models} <= set(models)
 
 
 def test_no_model_names_a_schema_itself() -> None:
