@@ -5,7 +5,7 @@ becomes the table `<models schema>.<file name>`, or a view if the file holds the
 `-- materialized: view`. Models read raw tables as `{{ source('table') }}` and each other as
 `{{ ref('model') }}` (see `sql_template.py`), which is how the build order is found and how
 the same files serve any DuckDB file, dataset and models schema. `sql/tests/` holds the data
-tests (`data_tests.py`).
+tests (`data_tests.py`); `sql/reports/` the report's queries, which are not models.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pipelines.data_tests import DataTest, discover_tests
 from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "sql"
-NOT_MODELS = ("tests",)
+NOT_MODELS = ("tests", "reports")
 """Folders of `sql/` that hold other queries than models."""
 _VIEW = re.compile(r"^\s*--\s*materialized:\s*view\b", re.IGNORECASE | re.MULTILINE)
 SAMPLE_ROWS = 5
@@ -76,7 +76,7 @@ class DataTestFailure:
 
 
 def discover(models_dir: Path) -> dict[str, Model]:
-    """Every model file under `models_dir`, data tests excluded."""
+    """Every model file under `models_dir` (data tests and report queries excluded)."""
     skipped_dirs = {models_dir / name for name in NOT_MODELS}
     models = {}
     for path in sorted(models_dir.rglob("*.sql")):

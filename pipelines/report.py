@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,78 +21,34 @@ from pipelines.analytics_errors import ModelError
 from pipelines.analytics_settings import AnalyticsSettings, resolve_analytics_settings
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
 from pipelines.duckdb_file import connect_existing
-from pipelines.models import tables_in
+from pipelines.models import DEFAULT_MODELS_DIR, tables_in
 from pipelines.report_output import FORMATS, write_report
 from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
+
+REPORT_QUERIES_DIR = DEFAULT_MODELS_DIR / "reports"
+"""The report's parameterised queries over the marts: `orders.sql`, `products.sql`."""
 
 
 @dataclass(frozen=True)
 class Dimension:
-    """How one `--by` groups: the fact table, its key columns, measures and natural order."""
+    """How one `--by` reads: the query whose rows it takes, and the columns it prints after revenue_rank."""
 
-    source: str
-    keys: str
-    measures: str
-    columns: str
-    """The printed columns, in order, after revenue_rank."""
-    labels: str
-    order_by: str
+    query: str
+    columns: tuple[str, ...]
 
 
-_ORDER_COLUMNS = """orders, canceled_orders, net_revenue, gross_revenue, average_order_value, revenue_share,
-        first_order_date, last_order_date"""
-_ORDER_MEASURES = """
-        count(*) filter (where not is_canceled)                       as orders,
-        count(*) filter (where is_canceled)                           as canceled_orders,
-        coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
-        coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue,
-        min(order_date) filter (where not is_canceled)                as first_order_date,
-        max(order_date) filter (where not is_canceled)                as last_order_date"""
-
+_ORDER_COLUMNS = ("orders", "canceled_orders", "net_revenue", "gross_revenue", "average_order_value",
+                  "revenue_share", "first_order_date", "last_order_date")
 DIMENSIONS: dict[str, Dimension] = {
-    "customer": Dimension(
-        source="fct_orders",
-        keys="customer_id",
-        measures=_ORDER_MEASURES,
-        columns=f"customer_id, customer_number, customer_name, currency, {_ORDER_COLUMNS}",
-        labels="""left join (select customer_id, customer_number, customer_name
-                   from {{ ref('stg_xentral__customers') }}) as labels using (customer_id)""",
-        order_by="currency, revenue_rank, customer_id",
-    ),
-    "value-band": Dimension(
-        source="fct_orders",
-        keys="value_band_order, value_band",
-        measures=_ORDER_MEASURES,
-        columns=f"value_band_order, value_band, currency, {_ORDER_COLUMNS}",
-        labels="",
-        order_by="currency, value_band_order",
-    ),
-    "month": Dimension(
-        source="fct_orders",
-        keys="order_month",
-        measures=_ORDER_MEASURES,
-        columns=f"order_month, currency, {_ORDER_COLUMNS}",
-        labels="",
-        order_by="currency, order_month",
-    ),
-    "product": Dimension(
-        source="fct_order_positions",
-        keys="product_id",
-        measures="""
-        sum(quantity) filter (where not is_canceled)                       as quantity,
-        count(distinct order_id) filter (where not is_canceled)            as orders,
-        count(distinct order_id) filter (where is_canceled)                as canceled_orders,
-        count(distinct customer_id) filter (where not is_canceled)         as customers,
-        coalesce(sum(net_amount) filter (where not is_canceled), 0)        as net_revenue,
-        coalesce(sum(gross_amount) filter (where not is_canceled), 0)      as gross_revenue,
-        max(product_number)                                                as product_number,
-        max(product_name)                                                  as product_name""",
-        columns="""product_id, product_number, product_name, currency, quantity, orders, canceled_orders, customers,
-        net_revenue, gross_revenue, average_order_value, revenue_share""",
-        labels="",
-        order_by="currency, revenue_rank, product_id",
-    ),
+    "customer": Dimension("orders", ("customer_id", "customer_number", "customer_name", "currency", *_ORDER_COLUMNS)),
+    "value-band": Dimension("orders", ("value_band_order", "value_band", "currency", *_ORDER_COLUMNS)),
+    "month": Dimension("orders", ("order_month", "currency", *_ORDER_COLUMNS)),
+    "product": Dimension("products", ("product_id", "product_number", "product_name", "currency", "quantity",
+                                      "orders", "canceled_orders", "customers", "net_revenue", "gross_revenue",
+                                      "average_order_value", "revenue_share")),
 }
+TOTAL_COLUMNS = ("currency", "orders", "canceled_orders", "net_revenue", "gross_revenue",
+                 "first_order_date", "last_order_date")
 
 
 @dataclass(frozen=True)
@@ -114,75 +71,47 @@ class Report:
 
 
 def build_report(connection: duckdb.DuckDBPyConnection, namespace: Namespace, report_filter: ReportFilter) -> Report:
+    """The report's rows and totals, read from the marts through the queries in `sql/reports/`."""
     dimension = DIMENSIONS[report_filter.by]
-    _require_models(connection, namespace, dimension)
-    where, parameters = _where(report_filter)
+    parameters = {
+        "statuses": list(report_filter.statuses) if report_filter.statuses else None,
+        "since": report_filter.since,
+        "top": report_filter.top,
+    }
+    order_rows = run_report_query(connection, namespace, "orders", parameters)
+    rows = order_rows if dimension.query == "orders" else run_report_query(connection, namespace, dimension.query,
+                                                                           parameters)
+    columns = ["revenue_rank", *dimension.columns]
+    return Report(
+        filter=report_filter,
+        columns=columns,
+        rows=[_pick(row, columns) for row in rows if row["dimension"] == report_filter.by],
+        totals=[_pick(row, TOTAL_COLUMNS) for row in order_rows if row["dimension"] == "total"],
+    )
+
+
+def run_report_query(
+    connection: duckdb.DuckDBPyConnection, namespace: Namespace, name: str, parameters: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The rows of `sql/reports/<name>.sql`, run with its bind parameters."""
+    path = REPORT_QUERIES_DIR / f"{name}.sql"
+    sql = path.read_text(encoding="utf-8")
+    _require_models(connection, namespace, expanded_names(sql, "ref"))
     try:
-        grouped = render(_grouped_sql(dimension, where, report_filter.top), namespace, "report")
-        columns, rows = _query(connection, grouped, parameters)
-        _, totals = _query(connection, render(_totals_sql(where), namespace, "report"), parameters)
+        result = connection.execute(render(sql, namespace, path.name), parameters)
     except duckdb.Error as error:
         raise ModelError(f"the models do not fit this version of the report; rebuild them with "
                          f"`xentral-sync models` ({str(error).splitlines()[0]})") from None
-    return Report(report_filter, columns, rows, totals)
-
-
-def _where(report_filter: ReportFilter) -> tuple[str, list[Any]]:
-    conditions, parameters = ["true"], []
-    if report_filter.statuses:
-        conditions.append(f"status in ({', '.join('?' for _ in report_filter.statuses)})")
-        parameters.extend(report_filter.statuses)
-    if report_filter.since:
-        conditions.append("order_date >= ?")
-        parameters.append(report_filter.since)
-    return " and ".join(conditions), parameters
-
-
-def _grouped_sql(dimension: Dimension, where: str, top: int | None) -> str:
-    keep = f"where revenue_rank <= {int(top)}" if top else ""
-    return f"""
-with grouped as (
-    select {dimension.keys}, currency, {dimension.measures}
-    from {{{{ ref('{dimension.source}') }}}}
-    where {where}
-    group by {dimension.keys}, currency
-),
-ranked as (
-    select *,
-        rank() over (partition by currency order by net_revenue desc) as revenue_rank,
-        cast(net_revenue / nullif(sum(net_revenue) over (partition by currency), 0) as decimal(9, 6))
-            as revenue_share,
-        cast(net_revenue / nullif(orders, 0) as decimal(18, 2)) as average_order_value
-    from grouped
-)
-select revenue_rank, {dimension.columns}
-from ranked {dimension.labels}
-{keep}
-order by {dimension.order_by}
-"""
-
-
-def _totals_sql(where: str) -> str:
-    return f"""
-select currency, {_ORDER_MEASURES}
-from {{{{ ref('fct_orders') }}}}
-where {where}
-group by currency
-order by currency
-"""
-
-
-def _query(
-    connection: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any]
-) -> tuple[list[str], list[dict[str, Any]]]:
-    result = connection.execute(sql, parameters)
     columns = [column[0] for column in result.description or []]
-    return columns, [dict(zip(columns, row)) for row in result.fetchall()]
+    return [dict(zip(columns, row)) for row in result.fetchall()]
 
 
-def _require_models(connection: duckdb.DuckDBPyConnection, namespace: Namespace, dimension: Dimension) -> None:
-    """The models this report reads exist (they are skipped while their raw tables were never synced)."""
-    needed = {"fct_orders", dimension.source, *expanded_names(dimension.labels, "ref")}
+def _pick(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    return {column: row[column] for column in columns}
+
+
+def _require_models(connection: duckdb.DuckDBPyConnection, namespace: Namespace, needed: set[str]) -> None:
+    """The models a query reads exist (they are skipped while their raw tables were never synced)."""
     missing = sorted(needed - tables_in(connection, namespace, namespace.models_schema).keys())
     if missing:
         names = ", ".join(f"{namespace.models_schema}.{name}" for name in missing)

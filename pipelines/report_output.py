@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
@@ -14,11 +15,18 @@ if TYPE_CHECKING:
 FORMATS = ("table", "csv", "json")
 TABLE_HIDDEN_COLUMNS = {"customer_id", "product_id", "value_band_order"}
 """Keys for scripts that the table for people leaves out (numbers and names say it)."""
+MONTH_COLUMNS = {"order_month"}
+"""Dates that stand for their month, written `2026-01` in every format."""
 
 
 def write_report(report: Report, output_format: str, stream: TextIO) -> None:
     writers = {"table": _write_table, "csv": _write_csv, "json": _write_json}
-    writers[output_format](report, stream)
+    writers[output_format](replace(report, rows=[_months_as_months(row) for row in report.rows]), stream)
+
+
+def _months_as_months(row: dict[str, Any]) -> dict[str, Any]:
+    return {column: value.strftime("%Y-%m") if column in MONTH_COLUMNS and isinstance(value, date) else value
+            for column, value in row.items()}
 
 
 def _write_csv(report: Report, stream: TextIO) -> None:

@@ -51,7 +51,7 @@ def test_the_file_and_dataset_come_from_the_configuration(capsys, tmp_path: Path
 
     code, out, _ = run(capsys, "models")
 
-    assert code == 0 and "Built 12 SQL models in schema marts_of_raw" in out
+    assert code == 0 and "Built 13 SQL models in schema marts_of_raw" in out
     assert run(capsys, "report", "--by", "month")[0] == 0
 
 

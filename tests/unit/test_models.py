@@ -207,7 +207,7 @@ def test_a_model_can_be_a_view_and_switch_kind(tmp_path: Path, raw) -> None:
 def test_the_shipped_models_are_discovered_and_ordered() -> None:
     names = [model.name for model in build_order(discover(DEFAULT_MODELS_DIR))]
     assert names.index("stg_xentral__sales_orders") < names.index("fct_orders") < names.index("customer_order_summary")
-    assert "fct_orders__net_equals_sum_of_positions" not in names
+    assert "fct_orders__net_equals_sum_of_positions" not in names and "orders" not in names
 
 
 def test_every_shipped_model_has_a_declared_key_and_every_test_reads_shipped_models() -> None:
