@@ -13,20 +13,25 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import duckdb
 
-from pipelines.analytics_errors import ModelError
+from pipelines.analytics_errors import ModelError, ModelInputError
 from pipelines.analytics_settings import AnalyticsSettings, resolve_analytics_settings
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
 from pipelines.duckdb_file import connect_existing
 from pipelines.models import DEFAULT_MODELS_DIR, tables_in
-from pipelines.report_output import FORMATS, write_report
+from pipelines.report_output import FORMATS, open_output, write_report
 from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
 
 REPORT_QUERIES_DIR = DEFAULT_MODELS_DIR / "reports"
 """The report's parameterised queries over the marts: `orders.sql`, `products.sql`."""
+
+
+class ModelsMissingError(ModelError):
+    """The models a report reads were not built: nothing was synced yet, or `models` was not run."""
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,7 @@ class Report:
 def build_report(connection: duckdb.DuckDBPyConnection, namespace: Namespace, report_filter: ReportFilter) -> Report:
     """The report's rows and totals, read from the marts through the queries in `sql/reports/`."""
     dimension = DIMENSIONS[report_filter.by]
-    parameters = {
-        "statuses": list(report_filter.statuses) if report_filter.statuses else None,
-        "since": report_filter.since,
-        "top": report_filter.top,
-    }
+    parameters = filter_parameters(report_filter)
     order_rows = run_report_query(connection, namespace, "orders", parameters)
     rows = order_rows if dimension.query == "orders" else run_report_query(connection, namespace, dimension.query,
                                                                            parameters)
@@ -85,9 +86,19 @@ def build_report(connection: duckdb.DuckDBPyConnection, namespace: Namespace, re
     return Report(
         filter=report_filter,
         columns=columns,
-        rows=[_pick(row, columns) for row in rows if row["dimension"] == report_filter.by],
-        totals=[_pick(row, TOTAL_COLUMNS) for row in order_rows if row["dimension"] == "total"],
+        rows=[_pick(row, columns) for row in rows_of(rows, report_filter.by, report_filter.top)],
+        totals=[_pick(row, TOTAL_COLUMNS) for row in rows_of(order_rows, "total")],
     )
+
+
+def filter_parameters(report_filter: ReportFilter) -> dict[str, Any]:
+    """The bind parameters of the queries in `sql/reports/`."""
+    return {"statuses": list(report_filter.statuses) if report_filter.statuses else None, "since": report_filter.since}
+
+
+def rows_of(rows: list[dict[str, Any]], dimension: str, top: int | None = None) -> list[dict[str, Any]]:
+    """The rows of one dimension; with `top`, the N with most net revenue per currency (by `place`)."""
+    return [row for row in rows if row["dimension"] == dimension and (top is None or row["place"] <= top)]
 
 
 def run_report_query(
@@ -115,8 +126,8 @@ def _require_models(connection: duckdb.DuckDBPyConnection, namespace: Namespace,
     missing = sorted(needed - tables_in(connection, namespace, namespace.models_schema).keys())
     if missing:
         names = ", ".join(f"{namespace.models_schema}.{name}" for name in missing)
-        raise ModelError(f"the DuckDB file has no {names} yet: sync sales orders and customers, "
-                         "then run `xentral-sync models`")
+        raise ModelsMissingError(f"the DuckDB file has no {names} yet: sync sales orders and customers, "
+                                 "then run `xentral-sync models`")
 
 
 def add_report_parser(commands: Any) -> None:
@@ -131,19 +142,45 @@ def add_report_parser(commands: Any) -> None:
     report.add_argument("--top", type=positive_int, metavar="N",
                         help="keep the N rows with most net revenue per currency")
     report.add_argument("--by", choices=list(DIMENSIONS), default="customer", help="grouping (default: %(default)s)")
-    report.add_argument("--format", choices=FORMATS, default="table", help="output (default: %(default)s)")
+    report.add_argument("--format", choices=(*FORMATS, "html"), default="table",
+                        help="output (default: %(default)s); html: one page with charts, written to --output")
+    report.add_argument("--output", metavar="FILE", help="write to FILE instead of printing (needed for html)")
     report.set_defaults(handler=report_command)
 
 
 def report_command(args: argparse.Namespace) -> int:
+    settings = resolve_analytics_settings(args.duckdb, args.dataset)
     report_filter = ReportFilter(by=args.by, statuses=args.status, since=args.since, top=args.top)
-    print_report(resolve_analytics_settings(args.duckdb, args.dataset), report_filter, args.format)
+    if args.format == "html":
+        if not args.output:
+            raise ModelInputError("--format html writes a page: pass --output FILE, e.g. --output report.html")
+        write_report_page(settings, report_filter, Path(args.output))
+        print(f"Wrote {args.output}")
+    elif args.output:
+        with open_output(Path(args.output)) as stream:
+            print_report(settings, report_filter, args.format, stream)
+    else:
+        print_report(settings, report_filter, args.format)
     return 0
 
 
-def print_report(settings: AnalyticsSettings, report_filter: ReportFilter, output_format: str = "table") -> None:
-    """Read the report from the file (read-only, closed at once) and write it to stdout."""
+def print_report(
+    settings: AnalyticsSettings, report_filter: ReportFilter, output_format: str = "table", stream: TextIO | None = None
+) -> None:
+    """Read the report from the file (read-only, closed at once) and write it to `stream` (default stdout)."""
     with connect_existing(settings.duckdb_path, read_only=True) as connection:
         namespace = namespace_for(connection, settings.dataset, settings.models_schema)
         report = build_report(connection, namespace, report_filter)
-    write_report(report, output_format, sys.stdout)
+    write_report(report, output_format, stream or sys.stdout)
+
+
+def write_report_page(settings: AnalyticsSettings, report_filter: ReportFilter, output: Path) -> None:
+    """Write the HTML page; charting is imported only here (the table report starts without it)."""
+    from pipelines.report_html import write_html_page
+    from pipelines.report_page import read_report_page
+
+    with connect_existing(settings.duckdb_path, read_only=True) as connection:
+        page = read_report_page(connection, namespace_for(connection, settings.dataset, settings.models_schema),
+                                report_filter)
+    write_html_page(page, output)
+

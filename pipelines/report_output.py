@@ -7,7 +7,10 @@ import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from pipelines.analytics_errors import ModelInputError
 
 if TYPE_CHECKING:
     from pipelines.report import Report
@@ -17,6 +20,15 @@ TABLE_HIDDEN_COLUMNS = {"customer_id", "product_id", "value_band_order"}
 """Keys for scripts that the table for people leaves out (numbers and names say it)."""
 MONTH_COLUMNS = {"order_month"}
 """Dates that stand for their month, written `2026-01` in every format."""
+
+
+def open_output(output: Path) -> TextIO:
+    """The file a report is written to; one that cannot be written is one line (exit 2)."""
+    try:
+        return output.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise ModelInputError(f"cannot write {output}: {error.strerror or error}; "
+                              "pass --output a file in a folder you can write to") from None
 
 
 def write_report(report: Report, output_format: str, stream: TextIO) -> None:

@@ -2,9 +2,9 @@
 -- in one pass: the slices of orders_daily that the filter selects, added up per dimension
 -- (`dimension`: customer, value-band, month or total) and currency, ranked by net revenue
 -- within their currency. Amounts in different currencies are never added together.
--- Parameters: $statuses (a list of statuses, NULL for all), $since (first order date, or NULL),
--- $top (keep the N rows with most net revenue per dimension and currency, NULL for all; ties
--- share a revenue_rank, and the smaller key goes first).
+-- Parameters: $statuses (a list of statuses, NULL for all), $since (first order date, or NULL).
+-- `place` numbers the rows of a dimension and currency by net revenue, the smaller key first
+-- on ties (where revenue_rank shares the rank): `--top N` keeps the rows with place <= N.
 with selected as (
     select *
     from {{ ref('orders_daily') }}
@@ -46,7 +46,12 @@ ranked as (
         )                                               as place,
         cast(net_revenue / nullif(orders, 0) as decimal(18, 2)) as average_order_value,
         cast(net_revenue / nullif(sum(net_revenue) over (partition by dimension, currency), 0) as decimal(9, 6))
-                                                        as revenue_share
+                                                        as revenue_share,
+        case when dimension = 'month' then
+            sum(net_revenue) over (
+                partition by dimension, currency order by order_month rows between unbounded preceding and current row
+            )
+        end                                             as running_net_revenue
     from grouped
 )
 
@@ -56,7 +61,6 @@ select
     customers.customer_name
 from ranked
 left join {{ ref('stg_xentral__customers') }} as customers on customers.customer_id = ranked.customer_id
-where $top is null or place <= $top
 -- Customers by rank, value bands and months in their order (the keys of other dimensions are NULL).
 order by
     dimension,

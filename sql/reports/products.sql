@@ -1,7 +1,7 @@
 -- The rows of `xentral-sync report --by product`: the positions of the orders the filter
 -- selects, added up per product and currency, ranked by net revenue within their currency.
 -- Positions of canceled orders count in canceled_orders only, never in revenue.
--- Parameters as in orders.sql: $statuses, $since, $top.
+-- Parameters and `place` as in orders.sql.
 with grouped as (
     select
         product_id,
@@ -33,5 +33,4 @@ ranked as (
 
 select 'product' as dimension, *
 from ranked
-where $top is null or place <= $top
 order by currency, revenue_rank, product_id
