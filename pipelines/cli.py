@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     add_import_parser(commands)
     models = commands.add_parser("models", help="build the SQL models in sql/ and run their data tests")
     models.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default: duckdb_path, else xentral.duckdb)")
-    models.add_argument("--dataset", help="schema of the raw tables (default: dataset, else xentral)")
+    models.add_argument("--dataset", metavar="NAME", help="schema of the raw tables (default: dataset, else xentral)")
     models.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="folder of .sql models")
     models.set_defaults(handler=models_command)
     add_report_parser(commands)

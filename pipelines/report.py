@@ -27,7 +27,7 @@ from pipelines.report_output import FORMATS, open_output, write_report
 from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
 
 REPORT_QUERIES_DIR = DEFAULT_MODELS_DIR / "reports"
-"""The report's parameterised queries over the marts: `orders.sql`, `products.sql`."""
+"""The report's parameterised queries over the marts: `orders.sql`, `products.sql`, `freshness.sql`."""
 
 
 class ModelsMissingError(ModelError):
@@ -135,7 +135,7 @@ def add_report_parser(commands: Any) -> None:
         "report", help="print orders summarized by customer, value band, month or product (from the SQL models)")
     report.add_argument("--duckdb", metavar="PATH",
                         help="DuckDB file, opened read-only (default: duckdb_path, else xentral.duckdb)")
-    report.add_argument("--dataset", help="schema of the raw tables (default: dataset, else xentral)")
+    report.add_argument("--dataset", metavar="NAME", help="schema of the raw tables (default: dataset, else xentral)")
     report.add_argument("--status", type=comma_list(ORDER_STATUSES, "status(es)"), metavar="LIST",
                         help=f"comma-separated statuses to include: {','.join(ORDER_STATUSES)}")
     report.add_argument("--since", type=iso_date, metavar="DATE", help="orders dated on or after DATE (YYYY-MM-DD)")
