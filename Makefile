@@ -29,4 +29,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipelines tests bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache xentral_demo.duckdb* .xentral-sync
+	rm -rf $(VENV) .pytest_cache xentral_demo.duckdb* xentral_demo.html .xentral-sync

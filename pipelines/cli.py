@@ -12,15 +12,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pipelines.analytics_errors import ModelError
 from pipelines.arguments import comma_list, positive_int, positive_number, share
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
 from pipelines.exit_codes import HELP_TEXT, ExitCode
 from pipelines.lookups import add_lookup_parsers
-from pipelines.models import DEFAULT_MODELS_DIR, ModelError
+from pipelines.models import DEFAULT_MODELS_DIR
 from pipelines.order_import.command import add_import_parser
 from pipelines.report import add_report_parser
 from pipelines.runner import build_and_test_models, sync_with_progress
+from pipelines.settings import resolve_settings
 from pipelines.xentral.config import resolve_sync_config
 from pipelines.xentral.errors import (
     AuthenticationError,
@@ -51,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), ExitCode.CONFIG)
     except SyncLockedError as error:
         return _fail(str(error), ExitCode.BUSY)
-    except (XentralError, ModelError) as error:
+    except ModelError as error:
+        return _fail(str(error), error.exit_code)
+    except XentralError as error:
         return _fail(str(error), ExitCode.FAILED)
     except KeyboardInterrupt:
         return _fail("interrupted: nothing half-done stays behind; the next run continues", ExitCode.INTERRUPTED)
@@ -94,12 +98,13 @@ def sync_command(args: argparse.Namespace) -> int:
         time_budget_seconds=args.time_budget * 60 if args.time_budget else None,
     )
     if not args.no_models:
-        build_and_test_models(config.duckdb_path)
+        build_and_test_models(resolve_settings({"duckdb_path": config.duckdb_path, "dataset": config.dataset}))
     return ExitCode.OK
 
 
 def models_command(args: argparse.Namespace) -> int:
-    build_and_test_models(Path(args.duckdb), Path(args.models_dir))
+    settings = resolve_settings({"duckdb_path": args.duckdb, "dataset": args.dataset})
+    build_and_test_models(settings, Path(args.models_dir))
     return ExitCode.OK
 
 
@@ -123,7 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     add_lookup_parsers(commands)
     add_import_parser(commands)
     models = commands.add_parser("models", help="build the SQL models in sql/ and run their data tests")
-    models.add_argument("--duckdb", default="xentral.duckdb", help="DuckDB file (default: %(default)s)")
+    models.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default: duckdb_path, else xentral.duckdb)")
+    models.add_argument("--dataset", metavar="NAME", help="schema of the raw tables (default: dataset, else xentral)")
     models.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="folder of .sql models")
     models.set_defaults(handler=models_command)
     add_report_parser(commands)

@@ -1,7 +1,8 @@
 """`xentral-sync demo`: the whole product on the embedded emulator, in under a minute.
 
 Starts a seeded emulator, syncs everything, changes a few things in the emulated Xentral,
-syncs again (only the changes cost requests), builds the SQL models and prints the report.
+syncs again (only the changes cost requests), builds the SQL models, prints the report and
+writes it as a page with charts.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import shutil
 from pathlib import Path
 
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
-from pipelines.report import ReportFilter, print_report
+from pipelines.report import ReportFilter, print_report, write_report_page
 from pipelines.runner import build_and_test_models, sync_with_progress
+from pipelines.settings import Settings
 from pipelines.summary import print_section
 from pipelines.xentral.config import SyncConfig
 from pipelines.xentral.extract import SyncOptions
@@ -47,10 +49,13 @@ def demo_command(args: argparse.Namespace) -> int:
         print_section(f"Second sync after {changes}: only the changes cost requests")
         sync_with_progress(config, SyncOptions())
     print_section("SQL models")
-    build_and_test_models(config.duckdb_path)
+    analytics = Settings(duckdb_path=config.duckdb_path, dataset=config.dataset)
+    build_and_test_models(analytics)
     print_section(f"xentral-sync report --status created,released --top {DEMO_REPORT_TOP}")
-    print_report(config.duckdb_path, ReportFilter(statuses=("created", "released"), top=DEMO_REPORT_TOP))
-    print_section(f"Done. Open the data read-only with:  duckdb -readonly {config.duckdb_path}")
+    print_report(analytics, ReportFilter(statuses=("created", "released"), top=DEMO_REPORT_TOP))
+    page = config.duckdb_path.with_suffix(".html")
+    write_report_page(analytics, ReportFilter(), page)
+    print_section(f"Done. The report as a page with charts (xentral-sync report --format html): {page.resolve()}")
     return 0
 
 

@@ -10,86 +10,50 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 
+from pipelines.analytics_errors import ModelError, ModelInputError
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
-from pipelines.models import MODELS_SCHEMA, ModelError, referenced_models
-from pipelines.report_output import FORMATS, write_report
-from pipelines.xentral.errors import ConfigError
+from pipelines.duckdb_file import connect_existing
+from pipelines.models import DEFAULT_MODELS_DIR, tables_in
+from pipelines.report_output import FORMATS, open_output, write_report
+from pipelines.settings import Settings, resolve_settings
+from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
+
+REPORT_QUERIES_DIR = DEFAULT_MODELS_DIR / "reports"
+"""The report's parameterised queries over the marts: `orders.sql`, `products.sql`, `freshness.sql`."""
+
+
+class ModelsMissingError(ModelError):
+    """The models a report reads were not built: nothing was synced yet, or `models` was not run."""
 
 
 @dataclass(frozen=True)
 class Dimension:
-    """How one `--by` groups: the fact table, its key columns, measures and natural order."""
+    """How one `--by` reads: the query whose rows it takes, and the columns it prints after revenue_rank."""
 
-    source: str
-    keys: str
-    measures: str
-    columns: str
-    """The printed columns, in order, after revenue_rank."""
-    labels: str
-    order_by: str
+    query: str
+    columns: tuple[str, ...]
 
 
-_ORDER_COLUMNS = """orders, canceled_orders, net_revenue, gross_revenue, average_order_value, revenue_share,
-        first_order_date, last_order_date"""
-_ORDER_MEASURES = """
-        count(*) filter (where not is_canceled)                       as orders,
-        count(*) filter (where is_canceled)                           as canceled_orders,
-        coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
-        coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue,
-        min(order_date) filter (where not is_canceled)                as first_order_date,
-        max(order_date) filter (where not is_canceled)                as last_order_date"""
-
+_ORDER_COLUMNS = ("orders", "canceled_orders", "net_revenue", "gross_revenue", "average_order_value",
+                  "revenue_share", "first_order_date", "last_order_date")
 DIMENSIONS: dict[str, Dimension] = {
-    "customer": Dimension(
-        source="fct_orders",
-        keys="customer_id",
-        measures=_ORDER_MEASURES,
-        columns=f"customer_id, customer_number, customer_name, currency, {_ORDER_COLUMNS}",
-        labels=f"""left join (select customer_id, customer_number, customer_name
-                   from {MODELS_SCHEMA}.stg_xentral__customers) as labels using (customer_id)""",
-        order_by="currency, revenue_rank, customer_id",
-    ),
-    "value-band": Dimension(
-        source="fct_orders",
-        keys="value_band_order, value_band",
-        measures=_ORDER_MEASURES,
-        columns=f"value_band_order, value_band, currency, {_ORDER_COLUMNS}",
-        labels="",
-        order_by="currency, value_band_order",
-    ),
-    "month": Dimension(
-        source="fct_orders",
-        keys="order_month",
-        measures=_ORDER_MEASURES,
-        columns=f"order_month, currency, {_ORDER_COLUMNS}",
-        labels="",
-        order_by="currency, order_month",
-    ),
-    "product": Dimension(
-        source="fct_order_positions",
-        keys="product_id",
-        measures="""
-        sum(quantity) filter (where not is_canceled)                       as quantity,
-        count(distinct order_id) filter (where not is_canceled)            as orders,
-        count(distinct order_id) filter (where is_canceled)                as canceled_orders,
-        count(distinct customer_id) filter (where not is_canceled)         as customers,
-        coalesce(sum(net_amount) filter (where not is_canceled), 0)        as net_revenue,
-        coalesce(sum(gross_amount) filter (where not is_canceled), 0)      as gross_revenue,
-        max(product_number)                                                as product_number,
-        max(product_name)                                                  as product_name""",
-        columns="""product_id, product_number, product_name, currency, quantity, orders, canceled_orders, customers,
-        net_revenue, gross_revenue, average_order_value, revenue_share""",
-        labels="",
-        order_by="currency, revenue_rank, product_id",
-    ),
+    "customer": Dimension("orders", ("customer_id", "customer_number", "customer_name", "currency", *_ORDER_COLUMNS)),
+    "value-band": Dimension("orders", ("value_band_order", "value_band", "currency", *_ORDER_COLUMNS)),
+    "month": Dimension("orders", ("order_month", "currency", *_ORDER_COLUMNS)),
+    "product": Dimension("products", ("product_id", "product_number", "product_name", "currency", "quantity",
+                                      "orders", "canceled_orders", "customers", "net_revenue", "gross_revenue",
+                                      "average_order_value", "revenue_share")),
 }
+TOTAL_COLUMNS = ("currency", "orders", "canceled_orders", "net_revenue", "gross_revenue",
+                 "first_order_date", "last_order_date")
 
 
 @dataclass(frozen=True)
@@ -111,122 +75,112 @@ class Report:
     """One row per currency over everything the filter selects (before --top)."""
 
 
-def build_report(connection: duckdb.DuckDBPyConnection, report_filter: ReportFilter) -> Report:
+def build_report(connection: duckdb.DuckDBPyConnection, namespace: Namespace, report_filter: ReportFilter) -> Report:
+    """The report's rows and totals, read from the marts through the queries in `sql/reports/`."""
     dimension = DIMENSIONS[report_filter.by]
-    _require_models(connection, dimension)
-    where, parameters = _where(report_filter)
+    parameters = filter_parameters(report_filter)
+    order_rows = run_report_query(connection, namespace, "orders", parameters)
+    rows = order_rows if dimension.query == "orders" else run_report_query(connection, namespace, dimension.query,
+                                                                           parameters)
+    columns = ["revenue_rank", *dimension.columns]
+    return Report(
+        filter=report_filter,
+        columns=columns,
+        rows=[_pick(row, columns) for row in rows_of(rows, report_filter.by, report_filter.top)],
+        totals=[_pick(row, TOTAL_COLUMNS) for row in rows_of(order_rows, "total")],
+    )
+
+
+def filter_parameters(report_filter: ReportFilter) -> dict[str, Any]:
+    """The bind parameters of the queries in `sql/reports/`."""
+    return {"statuses": list(report_filter.statuses) if report_filter.statuses else None, "since": report_filter.since}
+
+
+def rows_of(rows: list[dict[str, Any]], dimension: str, top: int | None = None) -> list[dict[str, Any]]:
+    """The rows of one dimension; with `top`, the N with most net revenue per currency (by `place`)."""
+    return [row for row in rows if row["dimension"] == dimension and (top is None or row["place"] <= top)]
+
+
+def run_report_query(
+    connection: duckdb.DuckDBPyConnection, namespace: Namespace, name: str, parameters: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The rows of `sql/reports/<name>.sql`, run with its bind parameters."""
+    path = REPORT_QUERIES_DIR / f"{name}.sql"
+    sql = path.read_text(encoding="utf-8")
+    _require_models(connection, namespace, expanded_names(sql, "ref"))
     try:
-        columns, rows = _query(connection, _grouped_sql(dimension, where, report_filter.top), parameters)
-        _, totals = _query(connection, _totals_sql(where), parameters)
+        result = connection.execute(render(sql, namespace, path.name), parameters)
     except duckdb.Error as error:
         raise ModelError(f"the models do not fit this version of the report; rebuild them with "
                          f"`xentral-sync models` ({str(error).splitlines()[0]})") from None
-    return Report(report_filter, columns, rows, totals)
-
-
-def _where(report_filter: ReportFilter) -> tuple[str, list[Any]]:
-    conditions, parameters = ["true"], []
-    if report_filter.statuses:
-        conditions.append(f"status in ({', '.join('?' for _ in report_filter.statuses)})")
-        parameters.extend(report_filter.statuses)
-    if report_filter.since:
-        conditions.append("order_date >= ?")
-        parameters.append(report_filter.since)
-    return " and ".join(conditions), parameters
-
-
-def _grouped_sql(dimension: Dimension, where: str, top: int | None) -> str:
-    keep = f"where revenue_rank <= {int(top)}" if top else ""
-    return f"""
-with grouped as (
-    select {dimension.keys}, currency, {dimension.measures}
-    from {MODELS_SCHEMA}.{dimension.source}
-    where {where}
-    group by {dimension.keys}, currency
-),
-ranked as (
-    select *,
-        rank() over (partition by currency order by net_revenue desc) as revenue_rank,
-        cast(net_revenue / nullif(sum(net_revenue) over (partition by currency), 0) as decimal(9, 6))
-            as revenue_share,
-        cast(net_revenue / nullif(orders, 0) as decimal(18, 2)) as average_order_value
-    from grouped
-)
-select revenue_rank, {dimension.columns}
-from ranked {dimension.labels}
-{keep}
-order by {dimension.order_by}
-"""
-
-
-def _totals_sql(where: str) -> str:
-    return f"""
-select currency, {_ORDER_MEASURES}
-from {MODELS_SCHEMA}.fct_orders
-where {where}
-group by currency
-order by currency
-"""
-
-
-def _query(
-    connection: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any]
-) -> tuple[list[str], list[dict[str, Any]]]:
-    result = connection.execute(sql, parameters)
     columns = [column[0] for column in result.description or []]
-    return columns, [dict(zip(columns, row)) for row in result.fetchall()]
+    return [dict(zip(columns, row)) for row in result.fetchall()]
 
 
-def open_read_only(duckdb_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the file read-only (a sync may hold it); one clear line when that is not possible."""
-    if not duckdb_path.exists():
-        raise ConfigError(f"no DuckDB file at {duckdb_path}: run `xentral-sync sync` first or pass --duckdb PATH")
-    try:
-        connection = duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.IOException as error:
-        raise ModelError(
-            f"{duckdb_path} is being written (a sync is loading?); retry in a few seconds ({error})"
-        ) from None
-    return connection
+def _pick(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    return {column: row[column] for column in columns}
 
 
-def _require_models(connection: duckdb.DuckDBPyConnection, dimension: Dimension) -> None:
-    """The models this report reads exist (they are skipped while their raw tables were never synced)."""
-    needed = {"fct_orders", dimension.source, *referenced_models(dimension.labels)}
-    built = {name for (name,) in connection.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [MODELS_SCHEMA]).fetchall()}
-    missing = sorted(needed - built)
+def _require_models(connection: duckdb.DuckDBPyConnection, namespace: Namespace, needed: set[str]) -> None:
+    """The models a query reads exist (they are skipped while their raw tables were never synced)."""
+    missing = sorted(needed - tables_in(connection, namespace, namespace.models_schema).keys())
     if missing:
-        raise ModelError(f"the DuckDB file has no {', '.join(f'{MODELS_SCHEMA}.{name}' for name in missing)} yet: "
-                         "sync sales orders and customers, then run `xentral-sync models --duckdb PATH`")
+        names = ", ".join(f"{namespace.models_schema}.{name}" for name in missing)
+        raise ModelsMissingError(f"the DuckDB file has no {names} yet: sync sales orders and customers, "
+                                 "then run `xentral-sync models`")
 
 
 def add_report_parser(commands: Any) -> None:
     report = commands.add_parser(
         "report", help="print orders summarized by customer, value band, month or product (from the SQL models)")
-    report.add_argument("--duckdb", default="xentral.duckdb", metavar="PATH",
-                        help="DuckDB file, opened read-only (default: %(default)s)")
+    report.add_argument("--duckdb", metavar="PATH",
+                        help="DuckDB file, opened read-only (default: duckdb_path, else xentral.duckdb)")
+    report.add_argument("--dataset", metavar="NAME", help="schema of the raw tables (default: dataset, else xentral)")
     report.add_argument("--status", type=comma_list(ORDER_STATUSES, "status(es)"), metavar="LIST",
                         help=f"comma-separated statuses to include: {','.join(ORDER_STATUSES)}")
     report.add_argument("--since", type=iso_date, metavar="DATE", help="orders dated on or after DATE (YYYY-MM-DD)")
     report.add_argument("--top", type=positive_int, metavar="N",
                         help="keep the N rows with most net revenue per currency")
     report.add_argument("--by", choices=list(DIMENSIONS), default="customer", help="grouping (default: %(default)s)")
-    report.add_argument("--format", choices=FORMATS, default="table", help="output (default: %(default)s)")
+    report.add_argument("--format", choices=(*FORMATS, "html"), default="table",
+                        help="output (default: %(default)s); html: one page with charts, written to --output")
+    report.add_argument("--output", metavar="FILE", help="write to FILE instead of printing (needed for html)")
     report.set_defaults(handler=report_command)
 
 
 def report_command(args: argparse.Namespace) -> int:
+    settings = resolve_settings({"duckdb_path": args.duckdb, "dataset": args.dataset})
     report_filter = ReportFilter(by=args.by, statuses=args.status, since=args.since, top=args.top)
-    print_report(Path(args.duckdb), report_filter, args.format)
+    if args.format == "html":
+        if not args.output:
+            raise ModelInputError("--format html writes a page: pass --output FILE, e.g. --output report.html")
+        write_report_page(settings, report_filter, Path(args.output))
+        print(f"Wrote {args.output}")
+    elif args.output:
+        with open_output(Path(args.output)) as stream:
+            print_report(settings, report_filter, args.format, stream)
+    else:
+        print_report(settings, report_filter, args.format)
     return 0
 
 
-def print_report(duckdb_path: Path, report_filter: ReportFilter, output_format: str = "table") -> None:
-    """Read the report from the file (read-only, closed at once) and write it to stdout."""
-    connection = open_read_only(duckdb_path)
-    try:
-        report = build_report(connection, report_filter)
-    finally:
-        connection.close()
-    write_report(report, output_format, sys.stdout)
+def print_report(
+    settings: Settings, report_filter: ReportFilter, output_format: str = "table", stream: TextIO | None = None
+) -> None:
+    """Read the report from the file (read-only, closed at once) and write it to `stream` (default stdout)."""
+    with connect_existing(settings.duckdb_path, read_only=True) as connection:
+        namespace = namespace_for(connection, settings.dataset, settings.models_schema)
+        report = build_report(connection, namespace, report_filter)
+    write_report(report, output_format, stream or sys.stdout)
+
+
+def write_report_page(settings: Settings, report_filter: ReportFilter, output: Path) -> None:
+    """Write the HTML page; charting is imported only here (the table report starts without it)."""
+    from pipelines.report_html import write_html_page
+    from pipelines.report_page import read_report_page
+
+    with connect_existing(settings.duckdb_path, read_only=True) as connection:
+        page = read_report_page(connection, namespace_for(connection, settings.dataset, settings.models_schema),
+                                report_filter)
+    write_html_page(page, output)
+

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from pipelines.analytics_errors import ModelInputError
 
 if TYPE_CHECKING:
     from pipelines.report import Report
@@ -14,11 +18,27 @@ if TYPE_CHECKING:
 FORMATS = ("table", "csv", "json")
 TABLE_HIDDEN_COLUMNS = {"customer_id", "product_id", "value_band_order"}
 """Keys for scripts that the table for people leaves out (numbers and names say it)."""
+MONTH_COLUMNS = {"order_month"}
+"""Dates that stand for their month, written `2026-01` in every format."""
+
+
+def open_output(output: Path) -> TextIO:
+    """The file a report is written to; one that cannot be written is one line (exit 2)."""
+    try:
+        return output.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise ModelInputError(f"cannot write {output}: {error.strerror or error}; "
+                              "pass --output a file in a folder you can write to") from None
 
 
 def write_report(report: Report, output_format: str, stream: TextIO) -> None:
     writers = {"table": _write_table, "csv": _write_csv, "json": _write_json}
-    writers[output_format](report, stream)
+    writers[output_format](replace(report, rows=[_months_as_months(row) for row in report.rows]), stream)
+
+
+def _months_as_months(row: dict[str, Any]) -> dict[str, Any]:
+    return {column: value.strftime("%Y-%m") if column in MONTH_COLUMNS and isinstance(value, date) else value
+            for column, value in row.items()}
 
 
 def _write_csv(report: Report, stream: TextIO) -> None:

@@ -41,7 +41,8 @@ def format_sync_summary(result: SyncResult) -> str:
 
 
 def print_models(report: BuildReport, failures: Sequence[DataTestFailure]) -> None:
-    print(f"Built {len(report.built)} SQL models in schema analytics: {', '.join(report.built)}")
+    print(f"Built {len(report.built)} SQL models in schema {report.namespace.models_schema}: "
+          f"{', '.join(report.built)}")
     for model, table in report.skipped.items():
         print(f"  skipped {model}: needs {table}, which has not been synced yet")
     errors = len([failure for failure in failures if not failure.is_warning])

@@ -32,8 +32,6 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "64MB"
 without a cap DuckDB would keep every block it read or wrote (640 MB at 100,000 orders); a
 step needs far less (100,000 orders load within 48 MB; bench/RESULTS.md)."""
 
-DEFAULT_DATASET = "xentral"
-DEFAULT_DUCKDB_PATH = "xentral.duckdb"
 PIPELINE_NAME = "xentral_sync"
 
 MONEY_COLUMNS = r"re:(^|__)amount$"

@@ -6,11 +6,11 @@ with monthly as (
         customer_id,
         currency,
         order_month,
-        count(*) filter (where not is_canceled)                       as orders,
-        count(*) filter (where is_canceled)                           as canceled_orders,
-        coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
-        coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue
-    from analytics.fct_orders
+        cast(sum(orders) as bigint)             as orders,
+        cast(sum(canceled_orders) as bigint)    as canceled_orders,
+        sum(net_revenue)                        as net_revenue,
+        sum(gross_revenue)                      as gross_revenue
+    from {{ ref('orders_daily') }}
     group by customer_id, currency, order_month
 )
 

@@ -5,23 +5,23 @@ with per_currency as (
     select
         customer_id,
         currency,
-        count(*) filter (where not is_canceled)                 as orders,
-        coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
-        coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue,
-        min(order_date) filter (where not is_canceled)          as first_order_date,
-        max(order_date) filter (where not is_canceled)          as last_order_date,
-        count(*) filter (where status = 'created')              as created_orders,
-        count(*) filter (where status = 'released')             as released_orders,
-        count(*) filter (where status = 'completed')            as completed_orders,
-        count(*) filter (where status = 'canceled')             as canceled_orders,
-        count(*) filter (where status = 'unknown')              as unknown_orders
-    from analytics.fct_orders
+        cast(sum(orders) as bigint)                                     as orders,
+        sum(net_revenue)                                                as net_revenue,
+        sum(gross_revenue)                                              as gross_revenue,
+        min(order_date) filter (where not is_canceled)                  as first_order_date,
+        max(order_date) filter (where not is_canceled)                  as last_order_date,
+        cast(sum(orders) filter (where status = 'created') as bigint)   as created_orders,
+        cast(sum(orders) filter (where status = 'released') as bigint)  as released_orders,
+        cast(sum(orders) filter (where status = 'completed') as bigint) as completed_orders,
+        cast(sum(canceled_orders) as bigint)                            as canceled_orders,
+        cast(sum(orders) filter (where status = 'unknown') as bigint)   as unknown_orders
+    from {{ ref('orders_daily') }}
     group by customer_id, currency
 ),
 
 customers as (
     select customer_id, customer_number, customer_name, customer_type, is_vanished
-    from analytics.stg_xentral__customers
+    from {{ ref('stg_xentral__customers') }}
 ),
 
 -- Customers whose orders point nowhere (not synced) still get their revenue shown.

@@ -17,5 +17,5 @@ select
     orders.status,
     orders.is_canceled,
     orders.customer_id
-from analytics.stg_xentral__sales_order_positions as positions
-inner join analytics.fct_orders as orders on orders.order_id = positions.order_id
+from {{ ref('stg_xentral__sales_order_positions') }} as positions
+inner join {{ ref('fct_orders') }} as orders on orders.order_id = positions.order_id

@@ -7,7 +7,7 @@ with positions as (
         count(*)        as position_count,
         sum(quantity)   as items_quantity,
         sum(net_amount) as positions_net_amount
-    from analytics.stg_xentral__sales_order_positions
+    from {{ ref('stg_xentral__sales_order_positions') }}
     group by order_id
 ),
 
@@ -15,7 +15,7 @@ orders as (
     select
         orders.*,
         orders.status = 'canceled' as is_canceled
-    from analytics.stg_xentral__sales_orders as orders
+    from {{ ref('stg_xentral__sales_orders') }} as orders
     where not orders.is_vanished
 ),
 
@@ -54,6 +54,6 @@ select
 from orders
 left join positions on positions.order_id = orders.order_id
 left join sequenced on sequenced.order_id = orders.order_id
-left join analytics.value_bands as bands
+left join {{ ref('value_bands') }} as bands
     on (bands.lower_bound is null or orders.net_amount >= bands.lower_bound)
     and (bands.upper_bound is null or orders.net_amount < bands.upper_bound)

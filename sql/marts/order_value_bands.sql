@@ -1,18 +1,18 @@
 -- One row per value band (see value_bands) and currency that has orders: every band is
 -- listed, empty ones with zeros. Canceled orders count in canceled_orders only.
 with currencies as (
-    select distinct currency from analytics.fct_orders
+    select distinct currency from {{ ref('orders_daily') }}
 ),
 
 per_band as (
     select
         value_band_order,
         currency,
-        count(*) filter (where not is_canceled)                       as orders,
-        count(*) filter (where is_canceled)                           as canceled_orders,
-        coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
-        coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue
-    from analytics.fct_orders
+        cast(sum(orders) as bigint)             as orders,
+        cast(sum(canceled_orders) as bigint)    as canceled_orders,
+        sum(net_revenue)                        as net_revenue,
+        sum(gross_revenue)                      as gross_revenue
+    from {{ ref('orders_daily') }}
     group by value_band_order, currency
 )
 
@@ -30,7 +30,7 @@ select
     cast(coalesce(per_band.net_revenue, 0)
         / nullif(sum(per_band.net_revenue) over (partition by currencies.currency), 0)
         as decimal(9, 6))                               as revenue_share
-from analytics.value_bands as bands
+from {{ ref('value_bands') }} as bands
 cross join currencies
 left join per_band
     on per_band.value_band_order = bands.value_band_order and per_band.currency = currencies.currency

@@ -12,7 +12,7 @@ with sales as (
         sum(gross_amount)               as gross_revenue,
         count(distinct order_id)        as orders,
         count(distinct customer_id)     as customers
-    from analytics.fct_order_positions
+    from {{ ref('fct_order_positions') }}
     where not is_canceled
     group by product_id, currency
 )
@@ -31,6 +31,6 @@ select
     case when sales.currency is not null then
         rank() over (partition by sales.currency order by sales.net_revenue desc)
     end                                                     as revenue_rank
-from analytics.stg_xentral__products as products
+from {{ ref('stg_xentral__products') }} as products
 full outer join sales on sales.product_id = products.product_id
 where sales.product_id is not null or not products.is_vanished

@@ -13,4 +13,4 @@ select
     city,
     state,
     country
-from xentral.customer_addresses
+from {{ source('customer_addresses') }}

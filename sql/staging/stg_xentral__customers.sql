@@ -10,4 +10,4 @@ select
     created_at at time zone 'UTC'       as created_at_utc,
     updated_at at time zone 'UTC'       as updated_at_utc,
     vanished_at is not null             as is_vanished
-from xentral.customers
+from {{ source('customers') }}

@@ -1,6 +1,4 @@
 -- materialized: view
--- Amounts pass through DECIMAL(18, 9) on their way to DECIMAL(18, 2): rounding a 128-bit
--- decimal directly is ~30x slower in DuckDB. Amounts are limited to 999,999,999.99.
 -- One row per order position, renamed and cast. Money as DECIMAL(18, 2).
 select
     id                                                  as position_id,
@@ -10,8 +8,8 @@ select
     product__number                                     as product_number,
     product__name                                       as product_name,
     cast(quantity as decimal(18, 4))                    as quantity,
-    cast(cast(price__amount as decimal(18, 9)) as decimal(18, 2))               as unit_price,
+    {{ money('price__amount') }}                        as unit_price,
     upper(price__currency)                              as currency,
-    cast(cast(net_revenue_total__amount as decimal(18, 9)) as decimal(18, 2))   as net_amount,
-    cast(cast(gross_revenue_total__amount as decimal(18, 9)) as decimal(18, 2)) as gross_amount
-from xentral.sales_order_positions
+    {{ money('net_revenue_total__amount') }}            as net_amount,
+    {{ money('gross_revenue_total__amount') }}          as gross_amount
+from {{ source('sales_order_positions') }}

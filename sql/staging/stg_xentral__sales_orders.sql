@@ -1,6 +1,4 @@
 -- materialized: view
--- Amounts pass through DECIMAL(18, 9) on their way to DECIMAL(18, 2): rounding a 128-bit
--- decimal directly is ~30x slower in DuckDB. Amounts are limited to 999,999,999.99.
 -- One row per sales order, renamed and cast; no business logic here.
 -- Money as DECIMAL(18, 2) in the order's currency, timestamps as UTC wall-clock TIMESTAMP,
 -- status trimmed and lower-cased ('unknown' when Xentral sent none).
@@ -13,10 +11,10 @@ select
     customer__number                                    as customer_number,
     project__id                                         as project_id,
     upper(financials__currency)                         as currency,
-    cast(cast(net_sales__amount as decimal(18, 9)) as decimal(18, 2))           as net_amount,
-    cast(cast(total__amount as decimal(18, 9)) as decimal(18, 2))               as gross_amount,
+    {{ money('net_sales__amount') }}                    as net_amount,
+    {{ money('total__amount') }}                        as gross_amount,
     external_order_number,
     created_at at time zone 'UTC'                       as created_at_utc,
     updated_at at time zone 'UTC'                       as updated_at_utc,
     vanished_at is not null                             as is_vanished
-from xentral.sales_orders
+from {{ source('sales_orders') }}

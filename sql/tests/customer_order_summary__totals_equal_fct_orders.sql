@@ -2,14 +2,14 @@
 with mart as (
     select currency, sum(orders) as orders, sum(net_revenue) as net, sum(gross_revenue) as gross,
            sum(canceled_orders) as canceled
-    from analytics.customer_order_summary where currency is not null group by currency
+    from {{ ref('customer_order_summary') }} where currency is not null group by currency
 ),
 facts as (
     select currency, count(*) filter (where not is_canceled) as orders,
            coalesce(sum(net_amount) filter (where not is_canceled), 0) as net,
            coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross,
            count(*) filter (where is_canceled) as canceled
-    from analytics.fct_orders group by currency
+    from {{ ref('fct_orders') }} group by currency
 )
 select coalesce(facts.currency, mart.currency) as currency, facts.orders, mart.orders as mart_orders,
        facts.net, mart.net as mart_net, facts.canceled, mart.canceled as mart_canceled

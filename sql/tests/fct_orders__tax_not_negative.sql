@@ -1,3 +1,3 @@
 -- Tax is never negative: gross = net + tax.
-select order_id, net_amount, gross_amount from analytics.fct_orders
+select order_id, net_amount, gross_amount from {{ ref('fct_orders') }}
 where tax_amount < 0

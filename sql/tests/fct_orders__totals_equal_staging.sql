@@ -2,11 +2,11 @@
 -- that still exist in Xentral.
 with staged as (
     select currency, count(*) as orders, sum(net_amount) as net, sum(gross_amount) as gross
-    from analytics.stg_xentral__sales_orders where not is_vanished group by currency
+    from {{ ref('stg_xentral__sales_orders') }} where not is_vanished group by currency
 ),
 mart as (
     select currency, count(*) as orders, sum(net_amount) as net, sum(gross_amount) as gross
-    from analytics.fct_orders group by currency
+    from {{ ref('fct_orders') }} group by currency
 )
 select coalesce(staged.currency, mart.currency) as currency, staged.orders, mart.orders as mart_orders,
        staged.net, mart.net as mart_net, staged.gross, mart.gross as mart_gross

@@ -1,11 +1,11 @@
 -- Per currency, the value bands add up to the orders of fct_orders.
 with mart as (
     select currency, sum(orders) + sum(canceled_orders) as orders, sum(net_revenue) as net
-    from analytics.order_value_bands group by currency
+    from {{ ref('order_value_bands') }} group by currency
 ),
 facts as (
     select currency, count(*) as orders, coalesce(sum(net_amount) filter (where not is_canceled), 0) as net
-    from analytics.fct_orders group by currency
+    from {{ ref('fct_orders') }} group by currency
 )
 select coalesce(facts.currency, mart.currency) as currency, facts.orders, mart.orders as mart_orders,
        facts.net, mart.net as mart_net

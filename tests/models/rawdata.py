@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.sql_template import namespace_for
+
 TABLES: dict[str, dict[str, str]] = {
     "sales_orders": {
         "id": "varchar", "document_number": "varchar", "date": "date", "status": "varchar",
@@ -84,15 +86,18 @@ class RawData:
                 "product__id": product_id, "product__number": f"AR-{product_id}", "product__name": f"Product {product_id}",
             })
 
-    def load(self, connection: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = tuple(TABLES)) -> None:
-        connection.execute("create schema if not exists xentral")
+    def load(self, connection: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = tuple(TABLES),
+             dataset: str = "xentral") -> None:
+        """Write the tables into the schema `dataset`, named in full (the file's catalog may be called the same)."""
+        schema = namespace_for(connection, dataset, "analytics")
+        connection.execute(f"create schema if not exists {schema.qualified(dataset)}")
         for table in tables:
             columns = TABLES[table]
-            connection.execute(f"create or replace table xentral.{table} ("
+            connection.execute(f"create or replace table {schema.source(table)} ("
                                + ", ".join(f'"{name}" {kind}' for name, kind in columns.items()) + ")")
             for row in self.rows[table]:
                 connection.execute(
-                    f"insert into xentral.{table} values ({', '.join('?' for _ in columns)})",
+                    f"insert into {schema.source(table)} values ({', '.join('?' for _ in columns)})",
                     [row.get(name) for name in columns],
                 )
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.models import ModelError
+from pipelines.analytics_errors import ModelError
 from pipelines.runner import build_and_test_models
+from pipelines.settings import Settings
 from tests.models.rawdata import RawData
 
 
@@ -43,12 +44,12 @@ def test_an_order_whose_positions_do_not_add_up_fails_naming_model_and_rows(buil
 @pytest.mark.parametrize(
     ("breakage", "failing_test"),
     [
-        (lambda raw: raw.rows["sales_orders"][0].update(status="shipped"), "fct_orders__status_accepted_values"),
+        (lambda raw: raw.rows["sales_orders"][0].update(status="shipped"), "fct_orders__status__accepted_values"),
         (lambda raw: raw.rows["sales_orders"].append(dict(raw.rows["sales_orders"][0])),
-         "stg_xentral__sales_orders__order_id_unique_not_null"),
-        (lambda raw: raw.rows["sales_orders"][0].update(customer__id="404"), "fct_orders__customer_exists"),
+         "stg_xentral__sales_orders__order_id__unique"),
+        (lambda raw: raw.rows["sales_orders"][0].update(customer__id="404"), "fct_orders__customer_id__relationships"),
         (lambda raw: raw.rows["sales_order_positions"][0].update(sales_order_id="404"),
-         "stg_xentral__sales_order_positions__order_exists"),
+         "stg_xentral__sales_order_positions__order_id__relationships"),
         (lambda raw: raw.rows["sales_orders"][0].update(total__amount=Decimal("1")), "fct_orders__tax_not_negative"),
     ],
 )
@@ -68,9 +69,9 @@ def test_the_command_fails_on_an_error_and_prints_the_offending_rows(tmp_path, c
     with duckdb.connect(str(path)) as connection:
         raw.load(connection)
 
-    with pytest.raises(ModelError, match="fct_orders__status_accepted_values"):
-        build_and_test_models(path)
+    with pytest.raises(ModelError, match="fct_orders__status__accepted_values"):
+        build_and_test_models(Settings(duckdb_path=path))
 
     printed = capsys.readouterr().out
-    assert "data test fct_orders__status_accepted_values FAILED on fct_orders: 1 offending row(s)" in printed
-    assert "order_id=1, status=shipped" in printed
+    assert "data test fct_orders__status__accepted_values FAILED on fct_orders: 1 offending row(s)" in printed
+    assert "status=shipped, rows_with_value=1" in printed

@@ -133,7 +133,7 @@ def test_product_sales_count_orders_and_customers_once_and_skip_canceled(connect
         ("P3", None, D(0), D(0), 0, 0, False),
     ]
     assert [(f.name, f.is_warning, f.failing_rows) for f in failures] == [
-        ("fct_order_positions__product_exists", True, 1)]
+        ("fct_order_positions__product_id__relationships", True, 1)]
 
 
 def test_vanished_orders_leave_the_marts_and_vanished_customers_keep_their_revenue(connection, build) -> None:

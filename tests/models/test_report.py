@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -14,6 +16,8 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.models import build_models
+from pipelines.report import ReportFilter, build_report
+from pipelines.sql_template import namespace_for
 from tests.models.rawdata import RawData
 
 
@@ -81,8 +85,8 @@ def test_by_value_band_month_and_product(capsys, duckdb_path: Path) -> None:
         ("under 100", "CHF", 2, 0, "130.00"), ("100 to 500", "EUR", 3, 0, "800.00"),
         ("1,000 to 5,000", "EUR", 0, 1, "0.00")]
     assert [(r["order_month"], r["currency"], r["net_revenue"]) for r in json.loads(months)["rows"]] == [
-        ("2026-02-01", "CHF", "130.00"), ("2026-01-01", "EUR", "100.00"), ("2026-02-01", "EUR", "400.00"),
-        ("2026-03-01", "EUR", "300.00")]
+        ("2026-02", "CHF", "130.00"), ("2026-01", "EUR", "100.00"), ("2026-02", "EUR", "400.00"),
+        ("2026-03", "EUR", "300.00")]
     assert [(r["product_number"], r["currency"], r["quantity"], r["orders"], r["net_revenue"])
             for r in json.loads(products)["rows"] if r["currency"] == "EUR"] == [
         ("AR-P2", "EUR", "4.0000", 2, "550.00"), ("AR-P1", "EUR", "3.0000", 2, "250.00")]
@@ -130,9 +134,45 @@ def test_an_unknown_status_is_refused(capsys, duckdb_path: Path) -> None:
     assert "unknown status(es) shipped" in capsys.readouterr().err
 
 
-def test_with_only_orders_synced_the_order_reports_work_and_by_customer_says_what_is_missing(
-    capsys, tmp_path: Path
-) -> None:
+def test_top_keeps_exactly_n_rows_per_currency_on_ties(capsys, duckdb_path: Path) -> None:
+    """A and B both have 400 EUR: one row, A (the smaller key), still ranked 1."""
+    _, out = report(capsys, duckdb_path, "--top", "1", "--format", "csv")
+
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(row["customer_number"], row["currency"], row["revenue_rank"]) for row in rows] == [
+        ("1000D", "CHF", "1"), ("1000A", "EUR", "1")]
+
+
+def test_months_read_as_months(capsys, duckdb_path: Path) -> None:
+    _, table = report(capsys, duckdb_path, "--by", "month")
+    _, csv_text = report(capsys, duckdb_path, "--by", "month", "--format", "csv")
+
+    assert any(line.split()[1:3] == ["2026-01", "EUR"] for line in table.splitlines()[2:])
+    assert "2026-01-01" not in table and ",2026-01,EUR," in csv_text
+
+
+def test_a_file_held_by_a_sync_is_busy_one_line_exit_3(capsys, duckdb_path: Path, tmp_path: Path) -> None:
+    """A sync holds a write connection for its whole run; the report says so and when to retry."""
+    held = tmp_path / "held.duckdb"
+    held.write_bytes(duckdb_path.read_bytes())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+                               "sys.stdin.read()", str(held)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        code = main(["report", "--duckdb", str(held)])
+    finally:
+        holder.communicate("")
+    captured = capsys.readouterr()
+
+    assert (code, captured.out) == (3, "")
+    assert captured.err == (f"error: a sync (process {holder.pid}) is writing {held}: "
+                            "run this again when it has finished\n")
+
+
+@pytest.mark.parametrize("by", ["value-band", "product"])
+def test_with_only_orders_synced_the_report_says_what_is_missing(capsys, tmp_path: Path, by: str) -> None:
     raw = RawData()
     raw.order("1", "A", "100", status="released")
     path = tmp_path / "orders_only.duckdb"
@@ -140,10 +180,43 @@ def test_with_only_orders_synced_the_order_reports_work_and_by_customer_says_wha
         raw.load(connection, ("sales_orders", "sales_order_positions"))
         build_models(connection)
 
-    bands_code, bands = report(capsys, path, "--by", "value-band", "--format", "csv")
-    customer_code = main(["report", "--duckdb", str(path)])
-    customer = capsys.readouterr()
+    code = main(["report", "--duckdb", str(path), "--by", by])
+    captured = capsys.readouterr()
 
-    assert bands_code == 0 and "100 to 500,EUR,1," in bands
-    assert customer_code == 1
-    assert "analytics.stg_xentral__customers" in customer.err and customer.out == ""
+    assert (code, captured.out) == (1, "")
+    assert captured.err == ("error: the DuckDB file has no analytics.stg_xentral__customers yet: sync sales orders "
+                            "and customers, then run `xentral-sync models`\n")
+
+
+def test_the_report_starts_without_importing_dlt() -> None:
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, pipelines.report; print('dlt' in sys.modules)"],
+        capture_output=True, text=True, check=True)
+    assert imported.stdout == "False\n"
+
+
+MART_EQUIVALENTS = {
+    "customer": ("select customer_id, currency, orders, canceled_orders, net_revenue, gross_revenue, average_order_value, "
+                 "revenue_share, revenue_rank, first_order_date, last_order_date "
+                 "from analytics.customer_order_summary where currency is not null"),
+    "value-band": ("select value_band, currency, orders, canceled_orders, net_revenue, gross_revenue, average_order_value, "
+                   "revenue_share from analytics.order_value_bands where orders + canceled_orders > 0"),
+    "month": ("select order_month, currency, sum(orders) as orders, sum(canceled_orders) as canceled_orders, "
+              "sum(net_revenue) as net_revenue, sum(gross_revenue) as gross_revenue "
+              "from analytics.customer_monthly_revenue group by order_month, currency"),
+    "product": ("select product_id, currency, quantity, orders, customers, net_revenue, gross_revenue, revenue_rank "
+                "from analytics.product_sales where orders > 0"),
+}
+
+
+@pytest.mark.parametrize("by", list(MART_EQUIVALENTS))
+def test_without_filters_the_report_equals_the_marts(duckdb_path: Path, by: str) -> None:
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        mart = connection.execute(MART_EQUIVALENTS[by])
+        columns = [column[0] for column in mart.description]
+        expected = sorted(mart.fetchall(), key=str)
+        rows = build_report(connection, namespace_for(connection, "xentral", "analytics"), ReportFilter(by=by)).rows
+
+    reported = [tuple(row[column] for column in columns) for row in rows if by != "product" or row["orders"]]
+    assert len(expected) > 2
+    assert sorted(reported, key=str) == expected

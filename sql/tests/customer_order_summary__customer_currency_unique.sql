@@ -1,4 +1,0 @@
--- One summary row per customer and currency.
-select customer_id, currency, count(*) as rows_with_key from analytics.customer_order_summary
-group by customer_id, currency
-having count(*) > 1 or customer_id is null

@@ -1,3 +1,0 @@
--- Status is one of Xentral's documented v1 values.
-select order_id, status from analytics.fct_orders
-where status not in ('created', 'released', 'completed', 'canceled', 'unknown') or status is null

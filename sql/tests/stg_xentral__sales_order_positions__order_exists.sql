@@ -1,5 +1,0 @@
--- Every position belongs to a synced order (relationship).
-select positions.position_id, positions.order_id
-from analytics.stg_xentral__sales_order_positions as positions
-left join analytics.stg_xentral__sales_orders as orders on orders.order_id = positions.order_id
-where orders.order_id is null
