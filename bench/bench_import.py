@@ -25,11 +25,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from pipelines.api.client import XentralClient
+from pipelines.api.ratelimit import RateLimiter
 from pipelines.emulator import EmulatorSettings, start_emulator
 from pipelines.order_import import ImportDefaults, OrderDraft, PositionDraft, Ref, import_orders
-from pipelines.xentral.client import XentralClient
 from pipelines.xentral.config import resolve_import_rate_headroom
-from pipelines.xentral.ratelimit import RateLimiter
 
 LIMIT = 100
 LATENCY_MS = 5.0

@@ -9,8 +9,8 @@ from unittest import mock
 
 import requests
 
+from pipelines.api.client import XentralClient
 from pipelines.xentral import connect
-from pipelines.xentral.client import XentralClient
 
 
 @contextmanager

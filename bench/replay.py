@@ -21,9 +21,9 @@ import numpy as np
 import requests
 from requests.adapters import BaseAdapter
 
+from pipelines.api.client import environment_session
 from pipelines.emulator import EmulatorSettings, World
 from pipelines.emulator.query import ListQuery
-from pipelines.xentral.client import environment_session
 
 PAGE_SIZE = 50
 BASE_URL = "https://replay.invalid"

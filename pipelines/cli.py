@@ -13,6 +13,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pipelines.analytics_errors import ModelError
+from pipelines.api.errors import (
+    AuthenticationError,
+    ConfigError,
+    NotXentralError,
+    PermissionDeniedError,
+    UnreachableError,
+    XentralError,
+)
+from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.arguments import comma_list, positive_int, positive_number, share
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
@@ -24,18 +33,9 @@ from pipelines.report import add_report_parser
 from pipelines.runner import build_and_test_models, sync_with_progress
 from pipelines.settings import resolve_settings
 from pipelines.xentral.config import resolve_sync_config
-from pipelines.xentral.errors import (
-    AuthenticationError,
-    ConfigError,
-    NotXentralError,
-    PermissionDeniedError,
-    UnreachableError,
-    XentralError,
-)
 from pipelines.xentral.extract import SyncOptions
 from pipelines.xentral.settings import RESOURCE_NAMES
 from pipelines.xentral.sync import SyncLockedError
-from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
 VERBOSE_HELP = "debug logging (never shows the token)"
 

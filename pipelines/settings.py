@@ -23,7 +23,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 
-from pipelines.xentral.errors import ConfigError
+from pipelines.api.errors import ConfigError
 
 SECTION = "sources.xentral"
 ENV_PREFIX = "SOURCES__XENTRAL__"

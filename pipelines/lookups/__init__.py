@@ -1,6 +1,6 @@
 """Live lookups and single orders from the command line: `orders`, `products`, `customers`.
 
-Reads answer straight from the API through the one client (`pipelines.xentral.client`); nothing
+Reads answer straight from the API through the one client (`pipelines.api.client`); nothing
 needs syncing first. `orders create` sends one order through the spreadsheet import's path.
 """
 

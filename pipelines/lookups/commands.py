@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from pipelines.api.client import Filter, Order, XentralClient
+from pipelines.api.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
 from pipelines.lookups import views
 from pipelines.lookups.find import AmbiguousMatch, Kind, Row, fetch_rows, find_one, search
 from pipelines.lookups.kinds import CUSTOMER_SCAN_ROWS, CUSTOMERS, PRODUCTS, SALES_ORDERS
 from pipelines.lookups.render import to_json
-from pipelines.xentral.client import Filter, Order, XentralClient
 from pipelines.xentral.config import SyncConfig, resolve_sync_config, token_source
 from pipelines.xentral.connect import client_for
-from pipelines.xentral.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 
 EXIT_OK, EXIT_NOT_ONE = 0, 1
 DEFAULT_LIMIT = 20

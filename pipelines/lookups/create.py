@@ -19,6 +19,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pipelines.api.errors import AuthenticationError, PermissionDeniedError
+from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.exit_codes import ExitCode
 from pipelines.lookups import views
 from pipelines.lookups.commands import add_connection_arguments, config_of, connected
@@ -35,9 +37,7 @@ from pipelines.order_import import (
 )
 from pipelines.order_import.command import add_ledger_arguments
 from pipelines.xentral.config import resolve_import_ledger_path
-from pipelines.xentral.errors import AuthenticationError, PermissionDeniedError
 from pipelines.xentral.settings import SALES_ORDERS_PATH
-from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
 IMPORT_SCOPE = "salesOrder:create"
 KEY_PREFIX = "CLI"

@@ -11,8 +11,8 @@
 
 from __future__ import annotations
 
+from pipelines.api.client import Filter
 from pipelines.lookups.find import FilterTier, Kind, ScanTier, Tier, ViewTier
-from pipelines.xentral.client import Filter
 from pipelines.xentral.settings import CUSTOMERS_PATH, PRODUCTS_PATH, SALES_ORDERS_PATH
 
 CUSTOMER_SCAN_ROWS = 500

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipelines.api.errors import AuthenticationError, PermissionDeniedError, UnreachableError
 from pipelines.arguments import positive_int, positive_number, share
 from pipelines.exit_codes import ExitCode
 from pipelines.order_import.model import ImportReport, OrderOutcome, Outcome
@@ -24,7 +25,6 @@ from pipelines.xentral.config import (
     resolve_sync_config,
 )
 from pipelines.xentral.connect import client_for
-from pipelines.xentral.errors import AuthenticationError, PermissionDeniedError, UnreachableError
 
 SETUP_ERRORS = (AuthenticationError, PermissionDeniedError, UnreachableError)
 """Errors that stop sending and need the user to fix the setup, not the file: exit 2 like before sending."""

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from pipelines.xentral.errors import ConfigError, XentralError
+from pipelines.api.errors import ConfigError, XentralError
 
 log = logging.getLogger("pipelines.order_import.ledger")
 

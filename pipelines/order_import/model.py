@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pipelines.xentral.errors import XentralError
+from pipelines.api.errors import XentralError
 
 
 class RefKind(StrEnum):

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from pipelines.api.client import XentralClient
+from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.order_import import columns
 from pipelines.order_import.lookup import find_by_values, index_by, list_all
 from pipelines.order_import.model import OrderDraft, Problem, Ref, RefKind
-from pipelines.xentral.client import XentralClient
 from pipelines.xentral.config import ImportDefaults
 from pipelines.xentral.settings import CUSTOMERS_PATH, PRODUCTS_PATH
-from pipelines.xentral.timestamps import XENTRAL_TIMEZONE
 
 NAMED_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     columns.PROJECT: ("/api/v1/projects", ("id", "name", "keyName")),

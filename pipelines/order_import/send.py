@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipelines.order_import.fields import problem_at
-from pipelines.order_import.lookup import find_existing_orders
-from pipelines.order_import.model import OrderDraft, Outcome, Problem
-from pipelines.xentral.client import XentralClient
-from pipelines.xentral.errors import (
+from pipelines.api.client import XentralClient
+from pipelines.api.errors import (
     ConflictError,
     ImportOutcomeUnknown,
     ValidationFailedError,
     field_messages,
 )
+from pipelines.order_import.fields import problem_at
+from pipelines.order_import.lookup import find_existing_orders
+from pipelines.order_import.model import OrderDraft, Outcome, Problem
 
 log = logging.getLogger("pipelines.order_import.send")
 

@@ -12,7 +12,7 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
-from pipelines.xentral.client import XentralClient
+from pipelines.api.client import XentralClient
 from pipelines.xentral.control import SyncRun
 from pipelines.xentral.extract import Cadence, SyncOptions, customer_pages, product_pages, sales_order_pages
 from pipelines.xentral.loaded import LoadedRows

@@ -13,9 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from pipelines.api.instance import base_url_for
 from pipelines.settings import DEFAULTS, DISCOUNT_MODES, Settings, resolve_settings
 from pipelines.xentral.extract import Cadence
-from pipelines.xentral.instance import base_url_for
 
 FLAG_NAMES = {"instance": "instance_host"}
 """Old flag names of `resolve_sync_config`'s callers, by setting."""

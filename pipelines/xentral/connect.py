@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pipelines.xentral.client import RetryPolicy, XentralClient
+from pipelines.api.client import RetryPolicy, XentralClient
+from pipelines.api.ratelimit import RateLimiter, WaitCallback
 from pipelines.xentral.config import SyncConfig
-from pipelines.xentral.ratelimit import RateLimiter, WaitCallback
 
 
 def client_for(

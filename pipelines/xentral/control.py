@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pipelines.xentral.errors import RequestBudgetExhausted, XentralError
+from pipelines.api.errors import RequestBudgetExhausted, XentralError
 from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.listing import WalkLog
 

@@ -16,10 +16,11 @@ from typing import Any
 
 import dlt
 
+from pipelines.api.client import Filter, Page, XentralClient
+from pipelines.api.errors import RequestBudgetExhausted, RetriesExhaustedError
+from pipelines.api.timestamps import format_timestamp, parse_timestamp
 from pipelines.xentral.arrow_rows import ArrowTables
-from pipelines.xentral.client import Filter, Page, XentralClient
 from pipelines.xentral.control import SyncRun
-from pipelines.xentral.errors import RequestBudgetExhausted, RetriesExhaustedError
 from pipelines.xentral.listing import WalkLog, walk_may_have_skipped, walk_pages, walk_started_at
 from pipelines.xentral.loaded import CustomerVersion, LoadedRows
 from pipelines.xentral.rows import (
@@ -40,7 +41,6 @@ from pipelines.xentral.settings import (
     PRODUCTS_PATH,
     SALES_ORDERS_PATH,
 )
-from pipelines.xentral.timestamps import format_timestamp, parse_timestamp
 
 State = MutableMapping[str, Any]
 

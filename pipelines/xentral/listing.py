@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipelines.xentral.client import Filter, Order, Page, XentralClient
+from pipelines.api.client import Filter, Order, Page, XentralClient
+from pipelines.api.timestamps import parse_timestamp
 from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.settings import PAGE_SIZE
-from pipelines.xentral.timestamps import parse_timestamp
 
 MAX_PASSES = 3
 """Walks of a listing that keeps changing under us; what changes after the last is next run's."""

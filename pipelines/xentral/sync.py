@@ -20,13 +20,13 @@ from dlt.extract import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 from filelock import FileLock, Timeout
 
+from pipelines.api.client import XentralClient
+from pipelines.api.errors import XentralError
 from pipelines.xentral import xentral_source
-from pipelines.xentral.client import XentralClient
 from pipelines.xentral.config import SyncConfig
 from pipelines.xentral.connect import client_for
 from pipelines.xentral.control import ProgressListener, SyncRun
 from pipelines.xentral.destination import DuckDbDestination
-from pipelines.xentral.errors import XentralError
 from pipelines.xentral.extract import Cadence, SyncOptions
 from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.loaded import LoadedRows

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.xentral.client import XentralClient
-from pipelines.xentral.ratelimit import RateLimiter
+from pipelines.api.client import XentralClient
+from pipelines.api.ratelimit import RateLimiter
 from tests.client.helpers import BASE_URL, TOKEN, WALL_CLOCK_START
 
 

@@ -8,8 +8,8 @@ import requests
 import requests_mock as rm
 from urllib3.exceptions import MaxRetryError, NameResolutionError
 
-from pipelines.xentral.client import XentralClient
-from pipelines.xentral.errors import AuthenticationError, NotXentralError, PermissionDeniedError, UnreachableError
+from pipelines.api.client import XentralClient
+from pipelines.api.errors import AuthenticationError, NotXentralError, PermissionDeniedError, UnreachableError
 from tests.client.helpers import BASE_URL, TOKEN, list_body
 
 CHECK_URL = f"{BASE_URL}/api/v1/shippingMethods"

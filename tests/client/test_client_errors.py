@@ -6,8 +6,8 @@ import pytest
 import requests
 import requests_mock as rm
 
-from pipelines.xentral.client import XentralClient
-from pipelines.xentral.errors import (
+from pipelines.api.client import XentralClient
+from pipelines.api.errors import (
     AuthenticationError,
     ConfigError,
     ConflictError,
@@ -168,10 +168,10 @@ def test_token_never_appears_in_errors_or_logs(
 def test_each_request_is_logged_with_status_and_attempt(
     client: XentralClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="pipelines.xentral.client")
+    caplog.set_level(logging.DEBUG, logger="pipelines.api.client")
     requests_mock.get(f"{ORDERS_URL}/1", [{"status_code": 502}, {"json": {"data": {}}}])
     client.get_data("/api/v1/salesOrders/1")
-    lines = [record.getMessage() for record in caplog.records if record.name == "pipelines.xentral.client"]
+    lines = [record.getMessage() for record in caplog.records if record.name == "pipelines.api.client"]
     assert any(
         line.startswith("GET /api/v1/salesOrders/1 -> 502 in ") and line.endswith("(attempt 1)") for line in lines
     )

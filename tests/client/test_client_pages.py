@@ -6,9 +6,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests_mock as rm
 
-from pipelines.xentral.client import Filter, Order, Page, XentralClient, page_query
-from pipelines.xentral.errors import PermissionDeniedError, RequestBudgetExhausted
-from pipelines.xentral.timestamps import format_timestamp
+from pipelines.api.client import Filter, Order, Page, XentralClient, page_query
+from pipelines.api.errors import PermissionDeniedError, RequestBudgetExhausted
+from pipelines.api.timestamps import format_timestamp
 from tests.client.helpers import BASE_URL, list_body, rows
 
 ORDERS_URL = f"{BASE_URL}/api/v1/salesOrders"

@@ -6,9 +6,9 @@ import pytest
 import requests
 import requests_mock as rm
 
-from pipelines.xentral.client import RetryPolicy, XentralClient
-from pipelines.xentral.errors import RequestBudgetExhausted, RetriesExhaustedError, XentralError
-from pipelines.xentral.ratelimit import RateLimiter
+from pipelines.api.client import RetryPolicy, XentralClient
+from pipelines.api.errors import RequestBudgetExhausted, RetriesExhaustedError, XentralError
+from pipelines.api.ratelimit import RateLimiter
 from tests.client.conftest import FakeClock
 from tests.client.helpers import BASE_URL
 

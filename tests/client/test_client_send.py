@@ -13,7 +13,7 @@ import pytest
 import requests
 import requests_mock as rm
 
-from pipelines.xentral.client import XentralClient, environment_session
+from pipelines.api.client import XentralClient, environment_session
 from tests.client.helpers import BASE_URL, TOKEN
 
 VIEW_URL = f"{BASE_URL}/api/v1/salesOrders/17"

@@ -7,8 +7,8 @@ import requests
 import requests_mock as rm
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from pipelines.xentral.client import CreatedOrder, XentralClient
-from pipelines.xentral.errors import (
+from pipelines.api.client import CreatedOrder, XentralClient
+from pipelines.api.errors import (
     ConflictError,
     ImportOutcomeUnknown,
     PermissionDeniedError,

@@ -1,7 +1,7 @@
 import pytest
 
-from pipelines.xentral.errors import ConfigError
-from pipelines.xentral.instance import base_url_for
+from pipelines.api.errors import ConfigError
+from pipelines.api.instance import base_url_for
 
 
 @pytest.mark.parametrize(

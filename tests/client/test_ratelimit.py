@@ -5,7 +5,7 @@ from email.utils import formatdate
 
 import pytest
 
-from pipelines.xentral.ratelimit import RateLimiter
+from pipelines.api.ratelimit import RateLimiter
 from tests.client.conftest import FakeClock
 
 

@@ -3,8 +3,8 @@
 import pytest
 import requests
 
-from pipelines.xentral.client import environment_session
-from pipelines.xentral.ratelimit import RateLimiter
+from pipelines.api.client import environment_session
+from pipelines.api.ratelimit import RateLimiter
 from tests.client.conftest import FakeClock
 
 

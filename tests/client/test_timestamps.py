@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pipelines.xentral.timestamps import format_timestamp, parse_timestamp, to_utc
+from pipelines.api.timestamps import format_timestamp, parse_timestamp, to_utc
 
 
 def test_parses_winter_summer_and_utc_forms() -> None:

@@ -9,11 +9,11 @@ from typing import Any
 
 import duckdb
 
+from pipelines.api.timestamps import parse_timestamp
 from pipelines.emulator import RunningEmulator
 from pipelines.xentral.config import SyncConfig
 from pipelines.xentral.extract import SyncOptions
 from pipelines.xentral.sync import SyncResult, run_sync
-from pipelines.xentral.timestamps import parse_timestamp
 
 SYNC_TABLES = ("sales_orders", "sales_order_positions", "products", "customers", "customer_addresses")
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pipelines.api.timestamps import parse_timestamp
 from pipelines.xentral.extract import SyncOptions
 from pipelines.xentral.sync import DestinationError, SyncFailedError
-from pipelines.xentral.timestamps import parse_timestamp
 from tests.e2e.helpers import (
     FAST,
     age_customer_details,

@@ -7,8 +7,8 @@ import time
 import pytest
 import requests
 
-from pipelines.xentral.client import RetryPolicy, XentralClient
-from pipelines.xentral.errors import ImportOutcomeUnknown
+from pipelines.api.client import RetryPolicy, XentralClient
+from pipelines.api.errors import ImportOutcomeUnknown
 from tests.emulator.conftest import IMPORT_ACCEPT, Client
 from tests.emulator.test_import import IMPORT, payload
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from pipelines.api.client import RetryPolicy, XentralClient
 from pipelines.emulator import RunningEmulator
 from pipelines.order_import import ImportDefaults
-from pipelines.xentral.client import RetryPolicy, XentralClient
 
 SEED_ORDERS = 20  # a small world keeps these tests fast
 HEADER = ["Order Key", "Order Date", "Customer Number", "Currency", "Project", "Payment Method",

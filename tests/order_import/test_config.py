@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.api.errors import ConfigError
 from pipelines.cli import main
 from pipelines.xentral.config import (
     resolve_import_defaults,
     resolve_import_ledger_path,
     resolve_import_rate_headroom,
 )
-from pipelines.xentral.errors import ConfigError
 
 
 def test_flags_win_over_settings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from pipelines.api.client import XentralClient
 from pipelines.cli import main
 from pipelines.emulator import RunningEmulator
 from pipelines.order_import import (
@@ -21,7 +22,6 @@ from pipelines.order_import import (
 from pipelines.order_import.ledger import Ledger, LedgerState
 from pipelines.order_import.parse import drafts_from_sheet
 from pipelines.order_import.read import read_sheet
-from pipelines.xentral.client import XentralClient
 
 from .conftest import HEADER, client_on, csv_bytes, orders_with_key
 

@@ -9,9 +9,9 @@ import dlt
 import duckdb
 import requests_mock as rm
 
+from pipelines.api.client import XentralClient
+from pipelines.api.ratelimit import RateLimiter
 from pipelines.xentral import LoadedRows, SyncOptions, SyncRun, xentral_source
-from pipelines.xentral.client import XentralClient
-from pipelines.xentral.ratelimit import RateLimiter
 
 BASE_URL = "https://acme.xentral.biz"
 ORDERS = [str(number) for number in range(1, 53)]  # two pages of 50 and one of 2

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.api.errors import ConfigError
 from pipelines.settings import DEFAULTS, resolve_settings, setting_fields, shown_default
-from pipelines.xentral.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 

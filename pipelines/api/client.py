@@ -38,7 +38,7 @@ from requests.cookies import RequestsCookieJar, merge_cookies
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-from pipelines.xentral.errors import (
+from pipelines.api.errors import (
     AuthenticationError,
     ConfigError,
     ConflictError,
@@ -52,10 +52,10 @@ from pipelines.xentral.errors import (
     XentralError,
     summarize_problem,
 )
-from pipelines.xentral.instance import base_url_for
-from pipelines.xentral.ratelimit import RateLimiter, parse_retry_after
+from pipelines.api.instance import base_url_for
+from pipelines.api.ratelimit import RateLimiter, parse_retry_after
 
-logger = logging.getLogger("pipelines.xentral.client")
+logger = logging.getLogger("pipelines.api.client")
 
 MAX_PAGE_SIZE = 50
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
