@@ -22,8 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.models import build_models, run_data_tests
-from pipelines.report import ReportFilter, write_report_page
+from pipelines.analytics.models import build_models, run_data_tests
+from pipelines.analytics.report import ReportFilter, write_report_page
 from pipelines.settings import Settings
 
 FULL_ORDERS, QUICK_ORDERS = 1_000_000, 100_000

@@ -12,7 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pipelines.analytics_errors import ModelError
+from pipelines.analytics.build import build_and_test_models
+from pipelines.analytics.errors import ModelError
+from pipelines.analytics.models import DEFAULT_MODELS_DIR
+from pipelines.analytics.report import add_report_parser
 from pipelines.api.errors import (
     AuthenticationError,
     ConfigError,
@@ -27,10 +30,8 @@ from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
 from pipelines.exit_codes import HELP_TEXT, ExitCode
 from pipelines.lookups import add_lookup_parsers
-from pipelines.models import DEFAULT_MODELS_DIR
 from pipelines.order_import.command import add_import_parser
-from pipelines.report import add_report_parser
-from pipelines.runner import build_and_test_models, sync_with_progress
+from pipelines.runner import sync_with_progress
 from pipelines.settings import resolve_settings
 from pipelines.xentral.config import resolve_sync_config
 from pipelines.xentral.extract import SyncOptions

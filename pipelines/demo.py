@@ -11,9 +11,10 @@ import argparse
 import shutil
 from pathlib import Path
 
+from pipelines.analytics.build import build_and_test_models
+from pipelines.analytics.report import ReportFilter, print_report, write_report_page
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
-from pipelines.report import ReportFilter, print_report, write_report_page
-from pipelines.runner import build_and_test_models, sync_with_progress
+from pipelines.runner import sync_with_progress
 from pipelines.settings import Settings
 from pipelines.summary import print_section
 from pipelines.xentral.config import SyncConfig

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from pipelines.models import BuildReport, DataTestFailure
 from pipelines.xentral.sync import SyncResult
 
 
@@ -37,27 +34,6 @@ def format_sync_summary(result: SyncResult) -> str:
     if flagged:
         counts = ", ".join(f"{table} {count}" for table, count in flagged.items())
         lines.append(f"Vanished from Xentral (flagged in vanished_at): {counts}")
-    return "\n".join(lines)
-
-
-def print_models(report: BuildReport, failures: Sequence[DataTestFailure]) -> None:
-    print(f"Built {len(report.built)} SQL models in schema {report.namespace.models_schema}: "
-          f"{', '.join(report.built)}")
-    for model, table in report.skipped.items():
-        print(f"  skipped {model}: needs {table}, which has not been synced yet")
-    errors = len([failure for failure in failures if not failure.is_warning])
-    print(f"Data tests: {errors} failed, {len(failures) - errors} warning(s)" if failures else "Data tests: all passed")
-    for failure in failures:
-        print(format_data_test_failure(failure))
-
-
-def format_data_test_failure(failure: DataTestFailure) -> str:
-    """The test, the models it checks, and its first offending rows as `column=value` lines."""
-    verdict = "WARNING" if failure.is_warning else "FAILED"
-    lines = [f"  data test {failure.name} {verdict} on {', '.join(failure.models)}: "
-             f"{failure.failing_rows} offending row(s), first {len(failure.sample)}:"]
-    for row in failure.sample:
-        lines.append("    " + ", ".join(f"{column}={value}" for column, value in zip(failure.columns, row)))
     return "\n".join(lines)
 
 

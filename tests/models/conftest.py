@@ -8,7 +8,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.models import BuildReport, DataTestFailure, build_models, run_data_tests
+from pipelines.analytics.models import BuildReport, DataTestFailure, build_models, run_data_tests
 from tests.models.rawdata import TABLES, RawData
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from pipelines.sql_template import namespace_for
+from pipelines.analytics.sql_template import namespace_for
 
 TABLES: dict[str, dict[str, str]] = {
     "sales_orders": {

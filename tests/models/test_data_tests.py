@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.analytics_errors import ModelError
-from pipelines.runner import build_and_test_models
+from pipelines.analytics.build import build_and_test_models
+from pipelines.analytics.errors import ModelError
 from pipelines.settings import Settings
 from tests.models.rawdata import RawData
 

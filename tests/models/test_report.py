@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.analytics.models import build_models
+from pipelines.analytics.report import ReportFilter, build_report
+from pipelines.analytics.sql_template import namespace_for
 from pipelines.cli import main
-from pipelines.models import build_models
-from pipelines.report import ReportFilter, build_report
-from pipelines.sql_template import namespace_for
 from tests.models.rawdata import RawData
 
 
@@ -190,7 +190,7 @@ def test_with_only_orders_synced_the_report_says_what_is_missing(capsys, tmp_pat
 
 def test_the_report_starts_without_importing_dlt() -> None:
     imported = subprocess.run(
-        [sys.executable, "-c", "import sys, pipelines.report; print('dlt' in sys.modules)"],
+        [sys.executable, "-c", "import sys, pipelines.analytics.report; print('dlt' in sys.modules)"],
         capture_output=True, text=True, check=True)
     assert imported.stdout == "False\n"
 

@@ -16,8 +16,8 @@ import duckdb
 import pytest
 
 from bench.bench_models import generate
+from pipelines.analytics.models import build_models
 from pipelines.cli import main
-from pipelines.models import build_models
 from tests.models.rawdata import RawData
 from tests.models.test_marts import _two_currencies
 

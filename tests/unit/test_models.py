@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.analytics_errors import ModelError
-from pipelines.data_tests import GENERIC_TESTS_FILE, declared_tests, discover_tests
-from pipelines.models import (
+from pipelines.analytics.data_tests import GENERIC_TESTS_FILE, declared_tests, discover_tests
+from pipelines.analytics.errors import ModelError
+from pipelines.analytics.models import (
     DEFAULT_MODELS_DIR,
     SAMPLE_ROWS,
     NothingSyncedError,
@@ -18,7 +18,7 @@ from pipelines.models import (
     discover,
     run_data_tests,
 )
-from pipelines.sql_template import Namespace, render
+from pipelines.analytics.sql_template import Namespace, render
 
 
 def write(folder: Path, name: str, sql: str) -> None:

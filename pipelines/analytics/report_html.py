@@ -20,12 +20,13 @@ import altair as alt
 import jinja2
 import vl_convert
 
-from pipelines.report_output import open_output
-from pipelines.report_page import CurrencySection, ReportPage
+from pipelines.analytics.report_output import open_output
+from pipelines.analytics.report_page import CurrencySection, ReportPage
 
 CHART_WIDTH = 640
 _TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("pipelines", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    loader=jinja2.PackageLoader("pipelines.analytics", "templates"),
+    autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
 def write_html_page(page: ReportPage, output: Path) -> None:

@@ -18,13 +18,13 @@ from typing import Any, TextIO
 
 import duckdb
 
-from pipelines.analytics_errors import ModelError, ModelInputError
+from pipelines.analytics.duckdb_file import connect_existing
+from pipelines.analytics.errors import ModelError, ModelInputError
+from pipelines.analytics.models import DEFAULT_MODELS_DIR, tables_in
+from pipelines.analytics.report_output import FORMATS, open_output, write_report
+from pipelines.analytics.sql_template import Namespace, expanded_names, namespace_for, render
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
-from pipelines.duckdb_file import connect_existing
-from pipelines.models import DEFAULT_MODELS_DIR, tables_in
-from pipelines.report_output import FORMATS, open_output, write_report
 from pipelines.settings import Settings, resolve_settings
-from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
 
 REPORT_QUERIES_DIR = DEFAULT_MODELS_DIR / "reports"
 """The report's parameterised queries over the marts: `orders.sql`, `products.sql`, `freshness.sql`."""
@@ -176,8 +176,8 @@ def print_report(
 
 def write_report_page(settings: Settings, report_filter: ReportFilter, output: Path) -> None:
     """Write the HTML page; charting is imported only here (the table report starts without it)."""
-    from pipelines.report_html import write_html_page
-    from pipelines.report_page import read_report_page
+    from pipelines.analytics.report_html import write_html_page
+    from pipelines.analytics.report_page import read_report_page
 
     with connect_existing(settings.duckdb_path, read_only=True) as connection:
         page = read_report_page(connection, namespace_for(connection, settings.dataset, settings.models_schema),

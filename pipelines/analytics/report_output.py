@@ -10,10 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pipelines.analytics_errors import ModelInputError
+from pipelines.analytics.errors import ModelInputError
 
 if TYPE_CHECKING:
-    from pipelines.report import Report
+    from pipelines.analytics.report import Report
 
 FORMATS = ("table", "csv", "json")
 TABLE_HIDDEN_COLUMNS = {"customer_id", "product_id", "value_band_order"}

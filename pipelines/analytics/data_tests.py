@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.analytics_errors import ModelError
-from pipelines.sql_template import expanded_names, quote
+from pipelines.analytics.errors import ModelError
+from pipelines.analytics.sql_template import expanded_names, quote
 
 GENERIC_TESTS_FILE = "generic.toml"
 _WARN = re.compile(r"^\s*--\s*severity:\s*warn\b", re.IGNORECASE | re.MULTILINE)

@@ -8,9 +8,9 @@ from typing import Any
 
 import duckdb
 
-from pipelines.models import tables_in
-from pipelines.report import ModelsMissingError, ReportFilter, filter_parameters, rows_of, run_report_query
-from pipelines.sql_template import Namespace
+from pipelines.analytics.models import tables_in
+from pipelines.analytics.report import ModelsMissingError, ReportFilter, filter_parameters, rows_of, run_report_query
+from pipelines.analytics.sql_template import Namespace
 
 PAGE_TOP = 10
 """Customers and products a page shows per currency when `--top` is not given."""

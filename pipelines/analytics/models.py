@@ -18,12 +18,12 @@ from typing import Any
 
 import duckdb
 
-from pipelines.analytics_errors import ModelError, ModelInputError
-from pipelines.data_tests import DataTest, discover_tests
+from pipelines.analytics.data_tests import DataTest, discover_tests
+from pipelines.analytics.errors import ModelError, ModelInputError
+from pipelines.analytics.sql_template import Namespace, expanded_names, namespace_for, render
 from pipelines.settings import DEFAULTS
-from pipelines.sql_template import Namespace, expanded_names, namespace_for, render
 
-DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "sql"
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "sql"
 NOT_MODELS = ("tests", "reports")
 """Folders of `sql/` that hold other queries than models."""
 _VIEW = re.compile(r"^\s*--\s*materialized:\s*view\b", re.IGNORECASE | re.MULTILINE)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipelines.analytics_errors import ModelError
+from pipelines.analytics.errors import ModelError
 
 _EXPANSION = re.compile(r"\{\{\s*(\w+)\(\s*'([^']*)'\s*\)\s*\}\}")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.analytics_errors import DuckDBBusyError, ModelInputError
+from pipelines.analytics.errors import DuckDBBusyError, ModelInputError
 
 _HOLDER = re.compile(r"\(PID (\d+)\)")
 
