@@ -21,7 +21,6 @@ import numpy as np
 import requests
 from requests.adapters import BaseAdapter
 
-from pipelines.api.client import environment_session
 from pipelines.emulator import EmulatorSettings, World
 from pipelines.emulator.query import ListQuery
 
@@ -155,6 +154,6 @@ def _http_date(second: int) -> str:
 
 def replay_session(recording: Recording) -> requests.Session:
     """A session whose every request is answered from the recording."""
-    session = environment_session(BASE_URL)  # as the sync's own client builds it
+    session = requests.Session()  # as the sync's own client builds it
     session.mount(BASE_URL, ReplayAdapter(recording))
     return session

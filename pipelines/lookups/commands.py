@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from pipelines.api.client import Filter, Order, XentralClient
+from pipelines.api.client import XentralClient
 from pipelines.api.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from pipelines.api.paging import Filter, Order
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
 from pipelines.lookups import views
 from pipelines.lookups.find import AmbiguousMatch, Kind, Row, fetch_rows, find_one, search

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pipelines.api.client import MAX_PAGE_SIZE, Filter, Order, XentralClient
+from pipelines.api.client import XentralClient
 from pipelines.api.errors import NotFoundError, XentralError
+from pipelines.api.paging import MAX_PAGE_SIZE, Filter, Order
 
 MIN_PAGE_SIZE = 10  # the spec says sizes "usually" run 10 to 50; stay inside that
 CANDIDATE_LIMIT = 10  # candidates listed when a value names several records

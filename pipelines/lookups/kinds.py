@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from pipelines.api.client import Filter
+from pipelines.api.paging import Filter
 from pipelines.lookups.find import FilterTier, Kind, ScanTier, Tier, ViewTier
 from pipelines.xentral.settings import CUSTOMERS_PATH, PRODUCTS_PATH, SALES_ORDERS_PATH
 

@@ -16,8 +16,9 @@ from typing import Any
 
 import dlt
 
-from pipelines.api.client import Filter, Page, XentralClient
+from pipelines.api.client import XentralClient
 from pipelines.api.errors import RequestBudgetExhausted, RetriesExhaustedError
+from pipelines.api.paging import Filter, Page
 from pipelines.api.timestamps import format_timestamp, parse_timestamp
 from pipelines.xentral.arrow_rows import ArrowTables
 from pipelines.xentral.control import SyncRun
@@ -180,7 +181,8 @@ def customer_pages(
                 if customer_id in fetched or not _needs_details(item, known.get(customer_id), run.started_at, cadence):
                     continue
                 run.check_time()
-                client.reserve(2, f"reading customer {customer_id}'s view and addresses")
+                if not client.allows(2):  # never half a customer
+                    raise RequestBudgetExhausted(client.budget_spent(f"reading customer {customer_id}'s details"))
                 view = client.get_data(f"{CUSTOMERS_PATH}/{customer_id}")
                 if view is None:
                     continue

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipelines.api.client import Filter, Order, Page, XentralClient
+from pipelines.api.client import XentralClient
+from pipelines.api.paging import Filter, Order, Page
 from pipelines.api.timestamps import parse_timestamp
 from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.settings import PAGE_SIZE

@@ -6,8 +6,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests_mock as rm
 
-from pipelines.api.client import Filter, Order, Page, XentralClient, page_query
+from pipelines.api.client import XentralClient
 from pipelines.api.errors import PermissionDeniedError, RequestBudgetExhausted
+from pipelines.api.paging import Filter, Order, Page, page_query
 from pipelines.api.timestamps import format_timestamp
 from tests.client.helpers import BASE_URL, list_body, rows
 
@@ -80,6 +81,22 @@ def test_page_carries_items_total_and_server_time(client: XentralClient, request
     assert page.items == [{"id": "1"}, {"id": "2"}]
     assert (page.number, page.size, page.total_count) == (1, 10, 2)
     assert page.server_time == datetime(2024, 3, 27, 14, 13, 25, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("Wed, 27 Mar 2024 14:13:25 GMT, Wed, 27 Mar 2024 14:13:26 GMT", datetime(2024, 3, 27, 14, 13, 25, tzinfo=UTC)),
+        ("Wed, 27 Mar 2024 14:13:25 -0000", None),  # no zone: not an instant
+        ("yesterday", None),
+    ],
+    ids=["sent-twice", "without-zone", "garbage"],
+)
+def test_a_date_header_sent_twice_or_unreadable_never_stops_a_run(
+    client: XentralClient, requests_mock: rm.Mocker, date: str, expected: datetime | None
+) -> None:
+    requests_mock.get(ORDERS_URL, json=list_body(rows(1), total=1, size=10), headers={"Date": date})
+    assert client.get_page("/api/v1/salesOrders", number=1, size=10).server_time == expected
 
 
 def test_page_without_date_header_or_extra(client: XentralClient, requests_mock: rm.Mocker) -> None:
@@ -215,11 +232,13 @@ def test_paths_must_be_absolute(client: XentralClient) -> None:
         client.get_data("api/v1/salesOrders/17")
 
 
-def test_reserve_refuses_work_the_budget_cannot_finish(requests_mock: rm.Mocker) -> None:
+def test_the_budget_says_whether_work_fits_before_it_starts(requests_mock: rm.Mocker) -> None:
     requests_mock.get(f"{BASE_URL}/api/v2/customers/1", json={"data": {"id": "1"}})
     client = XentralClient(BASE_URL, "t0ken", max_requests=2, sleep=lambda _: None)
-    client.reserve(2, "a pair")
+    assert client.allows(2)
     client.get_data("/api/v2/customers/1")
-    with pytest.raises(RequestBudgetExhausted, match="a pair was not started"):
-        client.reserve(2, "a pair")
-    client.reserve(1, "one more")
+    assert not client.allows(2) and client.allows(1)
+    assert client.budget_spent("a pair") == "request budget of 2 requests used up; a pair was not started"
+    client.get_data("/api/v2/customers/1")
+    with pytest.raises(RequestBudgetExhausted, match="was not sent"):
+        client.get_data("/api/v2/customers/1")

@@ -41,7 +41,6 @@ def test_created_order_from_absolute_or_relative_location(
     requests_mock.post(IMPORT_URL, status_code=201, text="", headers={"Location": location})
     created = client.create_sales_order(PAYLOAD)
     assert created.order_id == "4711"
-    assert created.location.startswith("https://acme.xentral.biz/api/v1/salesOrders/4711")
     assert requests_mock.last_request.json() == PAYLOAD
     assert requests_mock.last_request.headers["Content-Type"] == "application/json"
 
@@ -55,14 +54,25 @@ def test_the_import_accepts_what_the_spec_declares_for_its_answers(
     assert requests_mock.last_request.headers["Accept"] == "text/html, application/problem+json"
 
 
-def test_created_order_without_a_usable_location(client: XentralClient, requests_mock: rm.Mocker) -> None:
-    requests_mock.post(
-        IMPORT_URL, [{"status_code": 201, "headers": {"Location": "/api/v1/salesOrders/new"}}, {"status_code": 201}]
-    )
-    assert client.create_sales_order(PAYLOAD) == CreatedOrder(
-        order_id=None, location=f"{BASE_URL}/api/v1/salesOrders/new"
-    )
-    assert client.create_sales_order(PAYLOAD) == CreatedOrder(order_id=None, location="")
+@pytest.mark.parametrize(
+    "location",
+    [
+        "/api/v1/salesOrders/new",
+        "/api/users/17",  # a 201 of something else
+        "https://other.example/api/v1/salesOrders/17",  # another host
+        "http://acme.xentral.biz/api/v1/salesOrders/17",  # another scheme: not this instance's origin
+        "/api/v1/salesOrders/17/positions/3",
+        None,
+    ],
+)
+def test_a_location_that_names_no_sales_order_of_this_instance_gives_no_id(
+    client: XentralClient, requests_mock: rm.Mocker, caplog: pytest.LogCaptureFixture, location: str | None
+) -> None:
+    headers = {"Location": location} if location else {}
+    requests_mock.post(IMPORT_URL, status_code=201, headers=headers)
+    assert client.create_sales_order(PAYLOAD) == CreatedOrder(order_id=None)
+    [line] = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert line.endswith("the new order is looked up by its key")
 
 
 def test_validation_failure_carries_the_violations(client: XentralClient, requests_mock: rm.Mocker) -> None:

@@ -1,9 +1,7 @@
 """A request counts in our window from its answer, and the client's session reads the environment once."""
 
 import pytest
-import requests
 
-from pipelines.api.client import environment_session
 from pipelines.api.ratelimit import RateLimiter
 from tests.client.conftest import FakeClock
 
@@ -55,25 +53,3 @@ def test_answers_out_of_order_each_move_their_own_request(clock: FakeClock) -> N
     assert clock.now == pytest.approx(12.0)
     limiter.acquire()
     assert clock.now == pytest.approx(13.0)
-
-
-def test_the_session_takes_proxy_and_ca_bundle_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company.pem")
-    session = environment_session("https://acme.xentral.biz")
-    assert session.proxies.get("https") == "http://proxy.example:3128"
-    assert session.verify == "/etc/ssl/company.pem"
-    assert session.trust_env is False  # ~/.netrc can never replace the Bearer token
-
-
-def test_a_host_in_no_proxy_is_reached_directly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    monkeypatch.setenv("NO_PROXY", "acme.xentral.biz")
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
-    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-    session = environment_session("https://acme.xentral.biz")
-    assert session.proxies == {}
-    assert session.verify is True
-    assert isinstance(session, requests.Session)
