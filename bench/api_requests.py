@@ -23,9 +23,8 @@ import requests
 
 from bench.patching import sync_session
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
-from pipelines.xentral.config import SyncConfig
-from pipelines.xentral.extract import SyncOptions
-from pipelines.xentral.sync import run_sync
+from pipelines.settings import Settings
+from pipelines.sync.runner import SyncOptions, run_sync
 
 PAGE = 50
 CHANGED_SHARE = 0.01
@@ -71,7 +70,7 @@ def efficiency(orders: int, products: int, customers: int) -> tuple[Efficiency, 
     return Efficiency(full, full_minimum), Efficiency(night, night_minimum)
 
 
-def _counted(emulator: RunningEmulator, config: SyncConfig) -> dict[str, int]:
+def _counted(emulator: RunningEmulator, config: Settings) -> dict[str, int]:
     """Requests per operation of one sync; the connection check (a small first page) apart."""
     emulator.stats.reset()
     run_sync(config, SyncOptions())
@@ -111,6 +110,6 @@ def _per_window(times: list[float], window: float) -> float:
     return sum(counts) / windows
 
 
-def _config(emulator: RunningEmulator, folder: Path, *, limit: int, window: float, headroom: float) -> SyncConfig:
-    return SyncConfig(base_url=emulator.base_url, token=emulator.token, duckdb_path=folder / "bench.duckdb",
+def _config(emulator: RunningEmulator, folder: Path, *, limit: int, window: float, headroom: float) -> Settings:
+    return Settings(instance_host=emulator.base_url, api_token=emulator.token, duckdb_path=folder / "bench.duckdb",
                       rate_limit=limit, rate_window_seconds=window, rate_headroom=headroom)

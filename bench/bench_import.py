@@ -29,7 +29,7 @@ from pipelines.api.client import XentralClient
 from pipelines.api.ratelimit import RateLimiter
 from pipelines.emulator import EmulatorSettings, start_emulator
 from pipelines.order_import import ImportDefaults, OrderDraft, PositionDraft, Ref, import_orders
-from pipelines.xentral.config import resolve_import_rate_headroom
+from pipelines.settings import resolve_settings
 
 LIMIT = 100
 LATENCY_MS = 5.0
@@ -71,7 +71,7 @@ def one_run(orders: int, window: float, run: int, folder: Path) -> tuple[float, 
     """Seconds to import ``orders`` fresh orders, and the requests it took."""
     settings = EmulatorSettings(orders=50, rate_limit=LIMIT, rate_window_seconds=window, latency_ms=LATENCY_MS)
     with start_emulator(settings) as emulator:
-        limiter = warm_limiter(window, resolve_import_rate_headroom())
+        limiter = warm_limiter(window, resolve_settings().import_rate_headroom)
         client = XentralClient(emulator.base_url, emulator.token, limiter=limiter)
         batch = drafts(orders, run)
         started = time.monotonic()

@@ -9,8 +9,8 @@ from unittest import mock
 
 import requests
 
+from pipelines.api import connect
 from pipelines.api.client import XentralClient
-from pipelines.xentral import connect
 
 
 @contextmanager

@@ -21,9 +21,8 @@ from dlt.sources.rest_api import rest_api_source
 
 from bench.patching import sync_session
 from bench.replay import BASE_URL, TOKEN, Recording, replay_session
-from pipelines.xentral.config import SyncConfig
-from pipelines.xentral.extract import SyncOptions
-from pipelines.xentral.sync import run_sync
+from pipelines.settings import Settings
+from pipelines.sync.runner import SyncOptions, run_sync
 
 FLOOR_PASSES = 5
 """Passes over the bodies per floor figure: one pass is a tenth of a second, short enough for
@@ -52,7 +51,7 @@ def ours_seconds(recording: Recording) -> float:
 
 def sync_replayed(recording: Recording, duckdb_path: Path) -> None:
     """Our sync of sales orders, every request answered from the recording, no rate limit."""
-    config = SyncConfig(base_url=BASE_URL, token=TOKEN, duckdb_path=duckdb_path,
+    config = Settings(instance_host=BASE_URL, api_token=TOKEN, duckdb_path=duckdb_path,
                         rate_limit=10**9, rate_window_seconds=1.0, rate_headroom=0.0)
     with sync_session(replay_session(recording)):
         result = run_sync(config, SyncOptions(full_refresh=True), resources=("sales_orders",))

@@ -31,7 +31,7 @@ from bench.bench_emulator import measure as measure_emulator  # noqa: E402
 from bench.figures import figure, paired_ratio  # noqa: E402
 from bench.memory import peak_mb  # noqa: E402
 from bench.replay import record  # noqa: E402
-from pipelines.xentral.sync import LOADER_FILE_FORMAT  # noqa: E402
+from pipelines.sync.runner import LOADER_FILE_FORMAT  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "xentral-bench"
 

@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -16,27 +15,14 @@ from pipelines.analytics.build import build_and_test_models
 from pipelines.analytics.errors import ModelError
 from pipelines.analytics.models import DEFAULT_MODELS_DIR
 from pipelines.analytics.report import add_report_parser
-from pipelines.api.errors import (
-    AuthenticationError,
-    ConfigError,
-    NotXentralError,
-    PermissionDeniedError,
-    UnreachableError,
-    XentralError,
-)
-from pipelines.api.timestamps import XENTRAL_TIMEZONE
-from pipelines.arguments import comma_list, positive_int, positive_number, share
+from pipelines.api.errors import XentralError
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
 from pipelines.exit_codes import HELP_TEXT, ExitCode
 from pipelines.lookups import add_lookup_parsers
 from pipelines.order_import.command import add_import_parser
-from pipelines.runner import sync_with_progress
 from pipelines.settings import resolve_settings
-from pipelines.xentral.config import resolve_sync_config
-from pipelines.xentral.extract import SyncOptions
-from pipelines.xentral.settings import RESOURCE_NAMES
-from pipelines.xentral.sync import SyncLockedError
+from pipelines.sync.command import add_sync_parser
 
 VERBOSE_HELP = "debug logging (never shows the token)"
 
@@ -50,14 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return int(args.handler(args))
-    except (ConfigError, AuthenticationError, PermissionDeniedError, NotXentralError, UnreachableError) as error:
-        return _fail(str(error), ExitCode.CONFIG)
-    except SyncLockedError as error:
-        return _fail(str(error), ExitCode.BUSY)
-    except ModelError as error:
+    except (XentralError, ModelError) as error:  # each says its exit code
         return _fail(str(error), error.exit_code)
-    except XentralError as error:
-        return _fail(str(error), ExitCode.FAILED)
     except KeyboardInterrupt:
         return _fail("interrupted: nothing half-done stays behind; the next run continues", ExitCode.INTERRUPTED)
     except BrokenPipeError:  # `xentral-sync report | head`: the reader has all it wanted
@@ -77,53 +57,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(ExitCode.CONFIG, f"error: {message} (see {self.prog} --help)\n")
 
 
-def sync_command(args: argparse.Namespace) -> int:
-    """Sync, then build the models; the summary goes to stdout."""
-    options = _options(args)
-    config = resolve_sync_config(
-        {
-            "instance": args.instance,
-            "duckdb_path": args.duckdb,
-            "dataset": args.dataset,
-            "rate_limit": args.rate_limit,
-            "rate_window_seconds": args.rate_window,
-            "rate_headroom": args.rate_headroom,
-            "rows_per_load": args.rows_per_load,
-        }
-    )
-    sync_with_progress(
-        config,
-        options,
-        resources=args.resources,
-        max_requests=args.max_requests,
-        time_budget_seconds=args.time_budget * 60 if args.time_budget else None,
-    )
-    if not args.no_models:
-        build_and_test_models(resolve_settings({"duckdb_path": config.duckdb_path, "dataset": config.dataset}))
-    return ExitCode.OK
-
-
 def models_command(args: argparse.Namespace) -> int:
     settings = resolve_settings({"duckdb_path": args.duckdb, "dataset": args.dataset})
     build_and_test_models(settings, Path(args.models_dir))
     return ExitCode.OK
 
 
-def _options(args: argparse.Namespace) -> SyncOptions:
-    if args.full_refresh and (args.since or args.until):
-        raise ConfigError("--full-refresh takes everything; it cannot be combined with --since/--until")
-    if args.since and args.until and args.since > args.until:
-        raise ConfigError(
-            f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}: swap them"
-        )
-    return SyncOptions(full_refresh=args.full_refresh, since=args.since, until=args.until)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = Parser(prog="xentral-sync", description=__doc__, epilog=HELP_TEXT)
     parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    _add_sync_parser(commands)
+    add_sync_parser(commands)
     add_emulator_parser(commands).set_defaults(handler=run_emulator_command)
     _add_demo_parser(commands)
     add_lookup_parsers(commands)
@@ -151,45 +95,10 @@ def _leaf_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.Argument
             yield from _leaf_parsers(child)
 
 
-def _add_sync_parser(commands: Any) -> None:
-    sync = commands.add_parser("sync", help="sync sales orders, products and customers into DuckDB")
-    sync.add_argument("--instance", help="Xentral host, e.g. mycompany.xentral.biz (or XENTRAL_INSTANCE_HOST)")
-    sync.add_argument("--resources", type=comma_list(RESOURCE_NAMES, "resource(s)"), default=list(RESOURCE_NAMES),
-                      help="comma-separated subset of " + ",".join(RESOURCE_NAMES))
-    sync.add_argument("--full-refresh", action="store_true", help="drop the synced tables and cursors, take everything")
-    sync.add_argument("--since", type=_cli_time, help="backfill rows updated at or after TS; the nightly cursor stays")
-    sync.add_argument("--until", type=_cli_time, help="backfill rows updated at or before TS")
-    sync.add_argument("--max-requests", type=positive_int,
-                      help="stop cleanly after N requests; the next run continues")
-    sync.add_argument("--time-budget", type=positive_number, metavar="MINUTES",
-                      help="stop cleanly after this many minutes")
-    sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
-    sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
-    sync.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
-    sync.add_argument("--rate-window", type=positive_number,
-                      help="rate limit window in seconds (default: 60)")
-    sync.add_argument("--rate-headroom", type=share, help="share of the limit left unused (default: 0.1)")
-    sync.add_argument("--rows-per-load", type=positive_int, metavar="N",
-                      help="load after about N fetched rows, then go on; bounds memory (default: 5000)")
-    sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
-    sync.set_defaults(handler=sync_command)
-
-
 def _add_demo_parser(commands: Any) -> None:
     demo = commands.add_parser("demo", help="start the emulator, sync twice, build the models, show a summary")
     add_demo_arguments(demo)
     demo.set_defaults(handler=demo_command)
-
-
-def _cli_time(value: str) -> datetime:
-    """An ISO timestamp; without an offset it is Xentral's local time, a bare date its midnight."""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a date or timestamp like 2026-10-25T03:00:00+01:00"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=XENTRAL_TIMEZONE)
 
 
 def _configure_logging(verbose: bool) -> None:

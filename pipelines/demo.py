@@ -14,11 +14,8 @@ from pathlib import Path
 from pipelines.analytics.build import build_and_test_models
 from pipelines.analytics.report import ReportFilter, print_report, write_report_page
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
-from pipelines.runner import sync_with_progress
 from pipelines.settings import Settings
-from pipelines.summary import print_section
-from pipelines.xentral.config import SyncConfig
-from pipelines.xentral.extract import SyncOptions
+from pipelines.sync.command import sync_with_progress
 
 DEMO_RATE_WINDOW_SECONDS = 1.0
 """The demo emulator allows 100 requests a second (Xentral: a minute) so it finishes quickly."""
@@ -40,41 +37,40 @@ def demo_command(args: argparse.Namespace) -> int:
         rate_window_seconds=DEMO_RATE_WINDOW_SECONDS,
     )
     with start_emulator(settings) as emulator:
-        config = _demo_config(emulator, config_path)
-        _start_fresh(config)
+        demo = _demo_settings(emulator, config_path)
+        _start_fresh(demo)
         print_section(f"Emulated Xentral at {emulator.base_url}: {args.orders} orders, "
                       f"{args.products} products, {args.customers} customers")
         print_section("First sync: everything")
-        sync_with_progress(config, SyncOptions())
+        sync_with_progress(demo)
         changes = _change_the_world(emulator)
         print_section(f"Second sync after {changes}: only the changes cost requests")
-        sync_with_progress(config, SyncOptions())
+        sync_with_progress(demo)
     print_section("SQL models")
-    analytics = Settings(duckdb_path=config.duckdb_path, dataset=config.dataset)
-    build_and_test_models(analytics)
+    build_and_test_models(demo)
     print_section(f"xentral-sync report --status created,released --top {DEMO_REPORT_TOP}")
-    print_report(analytics, ReportFilter(statuses=("created", "released"), top=DEMO_REPORT_TOP))
-    page = config.duckdb_path.with_suffix(".html")
-    write_report_page(analytics, ReportFilter(), page)
+    print_report(demo, ReportFilter(statuses=("created", "released"), top=DEMO_REPORT_TOP))
+    page = demo.duckdb_path.with_suffix(".html")
+    write_report_page(demo, ReportFilter(), page)
     print_section(f"Done. The report as a page with charts (xentral-sync report --format html): {page.resolve()}")
     return 0
 
 
-def _demo_config(emulator: RunningEmulator, duckdb_path: Path) -> SyncConfig:
-    return SyncConfig(
-        base_url=emulator.base_url,
-        token=emulator.token,
+def _demo_settings(emulator: RunningEmulator, duckdb_path: Path) -> Settings:
+    return Settings(
+        instance_host=emulator.base_url,
+        api_token=emulator.token,
         duckdb_path=duckdb_path,
         rate_limit=emulator.settings.rate_limit,
         rate_window_seconds=DEMO_RATE_WINDOW_SECONDS,
     )
 
 
-def _start_fresh(config: SyncConfig) -> None:
+def _start_fresh(demo: Settings) -> None:
     """The emulator starts from its seed each time, so the demo's DuckDB file does too."""
-    config.duckdb_path.unlink(missing_ok=True)
-    config.duckdb_path.with_name(config.duckdb_path.name + ".wal").unlink(missing_ok=True)
-    shutil.rmtree(config.pipelines_dir, ignore_errors=True)
+    demo.duckdb_path.unlink(missing_ok=True)
+    demo.duckdb_path.with_name(demo.duckdb_path.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(demo.pipelines_dir, ignore_errors=True)
 
 
 def _change_the_world(emulator: RunningEmulator) -> str:
@@ -88,3 +84,7 @@ def _change_the_world(emulator: RunningEmulator) -> str:
     world.update_product(world.product_ids()[0], name="Bürostuhl Ergonomic Plus (neu)")
     world.update_customer(world.customer_ids()[0], name="Müller & Söhne GmbH")
     return "3 updated orders, 1 cancellation, 2 new orders, 1 product and 1 customer changed"
+
+
+def print_section(title: str) -> None:
+    print(f"\n== {title}")

@@ -30,6 +30,7 @@ import tenacity
 from requests.auth import AuthBase
 
 from pipelines.api import answers
+from pipelines.api.endpoints import IMPORT_PATH
 from pipelines.api.errors import (
     AuthenticationError,
     ConfigError,
@@ -57,7 +58,6 @@ from pipelines.api.ratelimit import RateLimiter, parse_retry_after
 
 logger = logging.getLogger("pipelines.api.client")
 
-IMPORT_PATH = "/api/v1/salesOrders/actions/import"
 IMPORT_SCOPE = "salesOrder:create"
 ACCEPT_READ = "application/json, application/problem+json"
 """What the spec declares for the answers of the GETs: JSON, and problem details for a 400."""

@@ -7,23 +7,33 @@ ever contains the API token.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+from pipelines.exit_codes import ExitCode
 
 
 class XentralError(Exception):
     """Base class of every failure talking to Xentral or configuring the connection."""
 
+    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
+
 
 class ConfigError(XentralError):
     """A setting (instance host, token, ...) is missing or invalid; raised before any request."""
+
+    exit_code = ExitCode.CONFIG
 
 
 class AuthenticationError(XentralError):
     """401: the token is missing, wrong or expired."""
 
+    exit_code = ExitCode.CONFIG
+
 
 class PermissionDeniedError(XentralError):
     """403: the token is valid but lacks the scope this request needs."""
+
+    exit_code = ExitCode.CONFIG
 
 
 class NotFoundError(XentralError):
@@ -54,6 +64,8 @@ class ConflictError(ProblemError):
 class NotXentralError(XentralError):
     """The host answers, but not like the Xentral API (HTML, another JSON shape, 404 on a known path)."""
 
+    exit_code = ExitCode.CONFIG
+
 
 class UnreachableError(XentralError):
     """No HTTP answer at all (DNS, connection refused, TLS), after the allowed attempts.
@@ -61,6 +73,8 @@ class UnreachableError(XentralError):
     Raised by the import too when the connection could not even be opened: then the order was
     certainly not created.
     """
+
+    exit_code = ExitCode.CONFIG
 
 
 class RetriesExhaustedError(XentralError):

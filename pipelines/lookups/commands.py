@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pipelines.api.client import XentralClient
+from pipelines.api.connect import client_for
 from pipelines.api.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from pipelines.api.paging import Filter, Order
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
@@ -23,8 +24,7 @@ from pipelines.lookups import views
 from pipelines.lookups.find import AmbiguousMatch, Kind, Row, fetch_rows, find_one, search
 from pipelines.lookups.kinds import CUSTOMER_SCAN_ROWS, CUSTOMERS, PRODUCTS, SALES_ORDERS
 from pipelines.lookups.render import to_json
-from pipelines.xentral.config import SyncConfig, resolve_sync_config, token_source
-from pipelines.xentral.connect import client_for
+from pipelines.settings import Settings, resolve_settings
 
 EXIT_OK, EXIT_NOT_ONE = 0, 1
 DEFAULT_LIMIT = 20
@@ -129,9 +129,13 @@ def _by_argument(parser: argparse.ArgumentParser) -> None:
 # ---- handlers ----------------------------------------------------------------------------
 
 
-def config_of(args: argparse.Namespace) -> SyncConfig:
-    """The sync's config (host, token, rate limit, DuckDB file) with this command's flags on top."""
-    return resolve_sync_config({"instance": args.instance, "duckdb_path": getattr(args, "duckdb", None)})
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings (host, token, rate limit, DuckDB file, ledger) with this command's flags on top."""
+    return resolve_settings({
+        "instance_host": args.instance,
+        "duckdb_path": getattr(args, "duckdb", None),
+        "import_ledger_path": getattr(args, "ledger", None),
+    })
 
 
 def listing_candidates(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -211,14 +215,15 @@ def customers_show_command(args: argparse.Namespace) -> int:
 @contextmanager
 def connected(args: argparse.Namespace, action: str, scope: str) -> Iterator[XentralClient]:
     """A client for `args.instance`; a 401/403 names the token in use (never its value) and the scope."""
-    client = client_for(config_of(args))
+    settings = settings_of(args)
+    client = client_for(settings)
     try:
         yield client
     except AuthenticationError as error:
-        raise AuthenticationError(f"{action}: {error} (token in use: {token_source()})") from None
+        raise AuthenticationError(f"{action}: {error} (token in use: {settings.token_source()})") from None
     except PermissionDeniedError as error:
         raise PermissionDeniedError(
-            f"{action} needs a token scope to {scope}: {error} (token in use: {token_source()})"
+            f"{action} needs a token scope to {scope}: {error} (token in use: {settings.token_source()})"
         ) from None
 
 

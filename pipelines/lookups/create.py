@@ -19,13 +19,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pipelines.api.endpoints import SALES_ORDERS_PATH
 from pipelines.api.errors import AuthenticationError, PermissionDeniedError
 from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.exit_codes import ExitCode
 from pipelines.lookups import views
-from pipelines.lookups.commands import add_connection_arguments, config_of, connected
+from pipelines.lookups.commands import add_connection_arguments, connected, settings_of
 from pipelines.lookups.render import to_json
 from pipelines.order_import import (
+    ImportDefaults,
     OrderDraft,
     OrderOutcome,
     Outcome,
@@ -33,11 +35,8 @@ from pipelines.order_import import (
     Problem,
     Ref,
     import_orders,
-    resolve_import_defaults,
 )
 from pipelines.order_import.command import add_ledger_arguments
-from pipelines.xentral.config import resolve_import_ledger_path
-from pipelines.xentral.settings import SALES_ORDERS_PATH
 
 IMPORT_SCOPE = "salesOrder:create"
 KEY_PREFIX = "CLI"
@@ -105,14 +104,14 @@ def parse_item(text: str) -> Item:
 
 
 def orders_create_command(args: argparse.Namespace) -> int:
-    duckdb_path = config_of(args).duckdb_path
-    ledger_path = resolve_import_ledger_path(args.ledger, duckdb_path)
+    settings = settings_of(args)
+    ledger_path = settings.import_ledger_file
     draft = draft_from(args)
     with connected(args, "creating a sales order", f"create sales orders ({IMPORT_SCOPE})") as client:
         report = import_orders(
-            [draft], client, ledger_path, defaults=resolve_import_defaults(),
+            [draft], client, ledger_path, defaults=ImportDefaults.from_settings(settings),
             dry_run=args.dry_run, auto_shipping=args.auto_shipping, source="orders create",
-            old_ledger_in=duckdb_path,
+            old_ledger_in=settings.duckdb_path,
         )
         if isinstance(report.stopped_by, (AuthenticationError, PermissionDeniedError)):
             raise report.stopped_by  # a setup problem: exit 2 naming the token or scope

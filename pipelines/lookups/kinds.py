@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
+from pipelines.api.endpoints import CUSTOMERS_PATH, PRODUCTS_PATH, SALES_ORDERS_PATH
 from pipelines.api.paging import Filter
 from pipelines.lookups.find import FilterTier, Kind, ScanTier, Tier, ViewTier
-from pipelines.xentral.settings import CUSTOMERS_PATH, PRODUCTS_PATH, SALES_ORDERS_PATH
 
 CUSTOMER_SCAN_ROWS = 500
 

@@ -9,22 +9,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipelines.api.connect import client_for
 from pipelines.api.errors import AuthenticationError, PermissionDeniedError, UnreachableError
 from pipelines.arguments import positive_int, positive_number, share
 from pipelines.exit_codes import ExitCode
+from pipelines.order_import.defaults import ImportDefaults
 from pipelines.order_import.model import ImportReport, OrderOutcome, Outcome
 from pipelines.order_import.parse import drafts_from_sheet
 from pipelines.order_import.progress import ImportProgress
 from pipelines.order_import.read import ImportFileError, read_sheet
 from pipelines.order_import.results import rows_text, write_results
 from pipelines.order_import.run import import_orders, unfinished_report
-from pipelines.xentral.config import (
-    resolve_import_defaults,
-    resolve_import_ledger_path,
-    resolve_import_rate_headroom,
-    resolve_sync_config,
-)
-from pipelines.xentral.connect import client_for
+from pipelines.settings import resolve_settings
 
 SETUP_ERRORS = (AuthenticationError, PermissionDeniedError, UnreachableError)
 """Errors that stop sending and need the user to fix the setup, not the file: exit 2 like before sending."""
@@ -74,20 +70,19 @@ def import_command(args: argparse.Namespace) -> int:
     except ImportFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return ExitCode.CONFIG
-    config = resolve_sync_config({
-        "instance": args.instance, "duckdb_path": args.duckdb, "rate_limit": args.rate_limit,
-        "rate_window_seconds": args.rate_window, "rate_headroom": resolve_import_rate_headroom(args.rate_headroom),
-    })
-    defaults = resolve_import_defaults({
+    settings = resolve_settings({
+        "instance_host": args.instance, "duckdb_path": args.duckdb, "rate_limit": args.rate_limit,
+        "rate_window_seconds": args.rate_window, "import_rate_headroom": args.rate_headroom,
         "default_project": args.project, "default_payment_method": args.payment_method,
-        "default_shipping_method": args.shipping_method,
+        "default_shipping_method": args.shipping_method, "import_ledger_path": args.ledger,
     })
-    ledger_path = resolve_import_ledger_path(args.ledger, config.duckdb_path)
+    defaults = ImportDefaults.from_settings(settings)
+    ledger_path = settings.import_ledger_file
     results_path = Path(args.results) if args.results else path.with_name(f"{path.stem}.results.csv")
     if not args.dry_run:
         log.info("import ledger: %s", ledger_path)
     progress = ImportProgress()
-    client = client_for(config, on_wait=progress.on_wait)
+    client = client_for(settings, headroom=settings.import_rate_headroom, on_wait=progress.on_wait)
     settled: dict[str, OrderOutcome] = {}
 
     def on_outcome(outcome: OrderOutcome, done: int, total: int) -> None:
@@ -97,7 +92,7 @@ def import_command(args: argparse.Namespace) -> int:
     try:
         report = import_orders(drafts, client, ledger_path, defaults=defaults, dry_run=args.dry_run,
                                auto_shipping=args.auto_shipping, source=str(path), on_outcome=on_outcome,
-                               old_ledger_in=config.duckdb_path)
+                               old_ledger_in=settings.duckdb_path)
     except (Exception, KeyboardInterrupt) as error:  # the results file is written whatever stopped the run
         progress.close()
         reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pipelines.api.client import XentralClient
+from pipelines.api.endpoints import SALES_ORDERS_PATH
 from pipelines.api.paging import MAX_PAGE_SIZE, Filter
-from pipelines.xentral.settings import SALES_ORDERS_PATH
 
 VALUES_PER_REQUEST = MAX_PAGE_SIZE
 

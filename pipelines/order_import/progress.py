@@ -1,6 +1,6 @@
 """Progress of an import: a bar redrawn at a terminal, a plain log line every so many orders under cron.
 
-The same line as the sync's (``pipelines.progress.LiveLine``), holding orders instead of pages,
+The same line as the sync's (``pipelines.console.LiveLine``), holding orders instead of pages,
 logged under the import's own logger.
 """
 
@@ -11,8 +11,8 @@ import sys
 from collections import Counter
 from typing import TextIO
 
+from pipelines.console import LiveLine
 from pipelines.order_import.model import OrderOutcome, Outcome
-from pipelines.progress import LiveLine
 
 log = logging.getLogger("pipelines.order_import")
 

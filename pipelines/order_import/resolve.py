@@ -9,12 +9,12 @@ from datetime import date, datetime
 from typing import Any
 
 from pipelines.api.client import XentralClient
+from pipelines.api.endpoints import CUSTOMERS_PATH, PRODUCTS_PATH
 from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.order_import import columns
+from pipelines.order_import.defaults import ImportDefaults
 from pipelines.order_import.lookup import find_by_values, index_by, list_all
 from pipelines.order_import.model import OrderDraft, Problem, Ref, RefKind
-from pipelines.xentral.config import ImportDefaults
-from pipelines.xentral.settings import CUSTOMERS_PATH, PRODUCTS_PATH
 
 NAMED_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
     columns.PROJECT: ("/api/v1/projects", ("id", "name", "keyName")),

@@ -11,6 +11,7 @@ from typing import Any
 
 from pipelines.api.client import XentralClient
 from pipelines.api.errors import XentralError
+from pipelines.order_import.defaults import ImportDefaults
 from pipelines.order_import.ledger import KeyBusy, Ledger, LedgerEntry, LedgerError, LedgerState
 from pipelines.order_import.lookup import find_existing_orders
 from pipelines.order_import.model import ImportReport, OrderDraft, OrderOutcome, Outcome, Problem
@@ -20,7 +21,6 @@ from pipelines.order_import.resolve import ResolvedOrder, resolve_orders
 from pipelines.order_import.schema import body_problems
 from pipelines.order_import.send import SendPolicy, send_order
 from pipelines.order_import.validate import check_drafts
-from pipelines.xentral.config import ImportDefaults
 
 log = logging.getLogger("pipelines.order_import")
 

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.order_import import columns
+from pipelines.order_import.defaults import ImportDefaults
 from pipelines.order_import.model import Address, OrderDraft, PositionDraft, Problem
 from pipelines.order_import.payload import import_payload
 from pipelines.order_import.resolve import ResolvedOrder
 from pipelines.order_import.schema import body_problems
-from pipelines.xentral.config import ImportDefaults
 
 PLACEHOLDER_ID = "0"
 """Stands for each id in the body checked before references are resolved (the schema's ``\\d+``)."""

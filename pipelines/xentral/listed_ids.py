@@ -26,7 +26,7 @@ class ListedIds:
 
     def update(self, ids: Iterable[str]) -> None:
         for listed_id in ids:
-            if _is_plain_number(listed_id):
+            if is_plain_number(listed_id):
                 self._numbers.append(int(listed_id))
             else:
                 self._texts.add(listed_id)
@@ -44,7 +44,7 @@ class ListedIds:
         return pc.unique(numbers)
 
 
-def _is_plain_number(listed_id: str) -> bool:
+def is_plain_number(listed_id: str) -> bool:
     """Digits only, no leading zero (but "0"), short enough for int64: `str(int(id)) == id`."""
     return (
         listed_id.isascii()

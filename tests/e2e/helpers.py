@@ -11,9 +11,8 @@ import duckdb
 
 from pipelines.api.timestamps import parse_timestamp
 from pipelines.emulator import RunningEmulator
-from pipelines.xentral.config import SyncConfig
-from pipelines.xentral.extract import SyncOptions
-from pipelines.xentral.sync import SyncResult, run_sync
+from pipelines.settings import Settings
+from pipelines.sync.runner import SyncOptions, SyncResult, run_sync
 
 SYNC_TABLES = ("sales_orders", "sales_order_positions", "products", "customers", "customer_addresses")
 
@@ -21,23 +20,23 @@ FAST = {"rate_limit": 1000, "rate_window_seconds": 1.0}
 """Emulator settings whose rate limit never slows a test."""
 
 
-def sync_config(emulator: RunningEmulator, duckdb_path: Path, **overrides: Any) -> SyncConfig:
-    """A config for the emulator: its limit and window, fast retries."""
-    config = SyncConfig(
-        base_url=emulator.base_url,
-        token=emulator.token,
+def sync_settings(emulator: RunningEmulator, duckdb_path: Path, **overrides: Any) -> Settings:
+    """Settings for the emulator: its limit and window, fast retries."""
+    settings = Settings(
+        instance_host=emulator.base_url,
+        api_token=emulator.token,
         duckdb_path=duckdb_path,
         rate_limit=emulator.settings.rate_limit,
         rate_window_seconds=emulator.settings.rate_window_seconds,
         retry_backoff_seconds=0.01,
         request_timeout=5.0,
     )
-    return replace(config, **overrides)
+    return replace(settings, **overrides)
 
 
 def sync(emulator: RunningEmulator, duckdb_path: Path, options: SyncOptions | None = None, **kwargs: Any) -> SyncResult:
-    config_overrides = {key: kwargs.pop(key) for key in list(kwargs) if key in SyncConfig.__dataclass_fields__}
-    return run_sync(sync_config(emulator, duckdb_path, **config_overrides), options or SyncOptions(), **kwargs)
+    overrides = {key: kwargs.pop(key) for key in list(kwargs) if key in Settings.__dataclass_fields__}
+    return run_sync(sync_settings(emulator, duckdb_path, **overrides), options or SyncOptions(), **kwargs)
 
 
 def query(duckdb_path: Path, sql: str) -> list[tuple[Any, ...]]:

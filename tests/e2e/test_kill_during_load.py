@@ -22,7 +22,7 @@ import pytest
 from dlt.destinations.impl.duckdb.sql_client import DuckDbSqlClient
 
 from pipelines.emulator import RunningEmulator
-from pipelines.xentral import sync as sync_module
+from pipelines.sync import runner as sync_module
 from tests.e2e.helpers import FAST, assert_matches_truth, query, sync
 
 pytestmark = pytest.mark.e2e

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipelines.api.timestamps import parse_timestamp
-from pipelines.xentral.extract import SyncOptions
-from pipelines.xentral.sync import DestinationError, SyncFailedError
+from pipelines.sync.destination import DestinationError
+from pipelines.sync.runner import SyncFailedError, SyncOptions
 from tests.e2e.helpers import (
     FAST,
     age_customer_details,

@@ -7,8 +7,9 @@ from pathlib import Path
 import dlt
 import pytest
 
-from pipelines.xentral.sync import WRITE_BUFFER_ROWS, DestinationError, _database_kept_open, _pipeline
-from tests.e2e.helpers import FAST, sync, sync_config
+from pipelines.sync.destination import DestinationError, credentials, duckdb_kept_open
+from pipelines.sync.runner import WRITE_BUFFER_ROWS, _pipeline
+from tests.e2e.helpers import FAST, sync, sync_settings
 
 
 @pytest.mark.parametrize(("memory_limit", "duckdb_spelling"), [(None, "61.0 MiB"), ("96MB", "91.5 MiB")])
@@ -21,8 +22,8 @@ def test_duckdb_loads_with_the_memory_settings(
     assert result.complete and result.table_rows["sales_orders"] == 20
     assert dlt.config["data_writer.buffer_max_items"] == WRITE_BUFFER_ROWS
 
-    config = sync_config(emulator, tmp_path / "sync.duckdb", **overrides)
-    with _database_kept_open(config) as database, _pipeline(config, database).sql_client() as client:
+    settings = sync_settings(emulator, tmp_path / "sync.duckdb", **overrides)
+    with duckdb_kept_open(settings) as database, _pipeline(settings, credentials(settings, database)).sql_client() as client:
         [(preserve, limit)] = client.execute_sql(
             "SELECT current_setting('preserve_insertion_order'), current_setting('memory_limit')"
         )

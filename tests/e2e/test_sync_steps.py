@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import dlt
 import pytest
 
-from pipelines.xentral.extract import SyncOptions
-from pipelines.xentral.settings import PIPELINE_NAME
+from pipelines.sync.runner import PIPELINE_NAME, SyncOptions
 from tests.e2e.helpers import (
     FAST,
     age_customer_details,

@@ -7,11 +7,20 @@ import pytest
 
 from pipelines.api.errors import ConfigError
 from pipelines.cli import main
-from pipelines.xentral.config import (
-    resolve_import_defaults,
-    resolve_import_ledger_path,
-    resolve_import_rate_headroom,
-)
+from pipelines.order_import import ImportDefaults
+from pipelines.settings import resolve_settings
+
+
+def resolve_import_defaults(flags: dict | None = None) -> ImportDefaults:
+    return ImportDefaults.from_settings(resolve_settings(flags))
+
+
+def resolve_import_rate_headroom(flag: float | None = None) -> float:
+    return resolve_settings({"import_rate_headroom": flag}).import_rate_headroom
+
+
+def resolve_import_ledger_path(flag: str | None, duckdb_path: Path) -> Path:
+    return resolve_settings({"import_ledger_path": flag, "duckdb_path": duckdb_path}).import_ledger_file
 
 
 def test_flags_win_over_settings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,9 +9,7 @@ import dlt
 import duckdb
 import requests_mock as rm
 
-from pipelines.api.client import XentralClient
-from pipelines.api.ratelimit import RateLimiter
-from pipelines.xentral import LoadedRows, SyncOptions, SyncRun, xentral_source
+from pipelines.xentral import xentral_source
 
 BASE_URL = "https://acme.xentral.biz"
 ORDERS = [str(number) for number in range(1, 53)]  # two pages of 50 and one of 2
@@ -53,12 +51,11 @@ def test_lists_first_seen_on_a_later_page_are_json_columns_not_child_tables(
     requests_mock.get(f"{BASE_URL}/api/v1/salesOrders", json=_list_page)
     for order_id in ORDERS:
         requests_mock.get(f"{BASE_URL}/api/v1/salesOrders/{order_id}", json={"data": _view(order_id)})
-    client = XentralClient(BASE_URL, "t0ken", limiter=RateLimiter(limit=10**6, window_seconds=1.0, headroom=0.0))
     path = tmp_path / "lists.duckdb"
     pipeline = dlt.pipeline(pipeline_name="lists", pipelines_dir=str(tmp_path / "dlt"), dataset_name="xentral",
                             destination=dlt.destinations.duckdb(str(path)))
-    source = xentral_source(client, SyncRun(), LoadedRows(None), SyncOptions(full_refresh=True),
-                            resources=("sales_orders",))
+    source = xentral_source(instance_host=BASE_URL, api_token="t0ken", resources=("sales_orders",),
+                            rate_limit=10**6, rate_window_seconds=1.0, rate_headroom=0.0)
     pipeline.run(source).raise_on_failed_jobs()
 
     orders, positions = _columns(path, "sales_orders"), _columns(path, "sales_order_positions")

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from pipelines.progress import LOG_EVERY_PAGES, ProgressReporter
-from pipelines.xentral.control import ResourceProgress
+from pipelines.sync.progress import LOG_EVERY_PAGES, ProgressReporter
+from pipelines.xentral.run import ResourceProgress
 
 
 def test_terminal_gets_one_redrawn_line_per_update() -> None:

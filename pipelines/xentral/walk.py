@@ -11,7 +11,8 @@ The walk's position lives in a dict the caller persists (dlt resource state), so
 stopped by its request budget continues next time from the page it stopped at, re-reading
 one page of overlap in case rows moved in between. Within a run, a walk can pause at a page
 boundary so the run loads what it has (memory stays flat however large the instance); its
-`WalkLog` carries what it saw to the next call, which picks up at the next page.
+`WalkLog` carries what it saw to the next call, which picks up at the next page. Before each
+request the walk asks `may_fetch`; when the budget says no, the walk ends where it is.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ class WalkLog:
     `listed_ids` are the ids its current pass listed; `from_first_page` is None until the
     walk's first page in this run, then whether it began at page 1; `moved_behind` says rows
     moved behind the current pass; `paused` says it stopped at a page boundary for a load
-    and continues in this run. `unsaved_position` holds the position of a walk that is not
-    saved between runs (a backfill window).
+    and continues in this run, `stopped` that the run's budget ended it. `unsaved_position`
+    holds the position of a walk that is not saved between runs (a backfill window).
     """
 
     listed_ids: ListedIds = field(default_factory=ListedIds)
@@ -55,6 +56,7 @@ class WalkLog:
     moved_behind: bool = False
     passes: int = 1
     paused: bool = False
+    stopped: bool = False
     unsaved_position: dict[str, Any] = field(default_factory=dict)
 
     def start_pass(self) -> None:
@@ -69,6 +71,10 @@ class WalkLog:
         return not self.moved_behind and final_total in (None, len(self.listed_ids))
 
 
+MayFetch = Callable[[str], bool]
+"""Asked before each request with what it is for; False ends the walk there (a spent budget)."""
+
+
 def walk_pages(
     client: XentralClient,
     path: str,
@@ -76,6 +82,7 @@ def walk_pages(
     position: MutableMapping[str, Any],
     log: WalkLog,
     pause: Callable[[], bool] = lambda: False,
+    may_fetch: MayFetch = lambda purpose: True,
 ) -> Iterator[Page]:
     """Yield the pages of a listing from `position["next_page"]`, advancing it as each is consumed.
 
@@ -86,14 +93,17 @@ def walk_pages(
     inserted behind it), walks again, up to `MAX_PASSES` in all, so that `log.listed_ids`
     is what exists now. New rows arriving at the end change nothing.
     After each consumed page that is not the last, `pause()` may stop the walk for a load.
+    A walk the budget stopped (`may_fetch`) is neither paused nor done: `log.stopped` says so.
     """
     continuing = log.from_first_page is not None
     if not continuing:
         log.from_first_page = int(position.get("next_page", 1)) == 1
-    log.paused = False
+    log.paused = log.stopped = False
     while True:
-        final_total = yield from _walk_once(client, path, filters, position, log, pause, continuing=continuing)
-        if log.paused or not log.from_first_page or log.listing_is_exact(final_total) or log.passes >= MAX_PASSES:
+        final_total = yield from _walk_once(client, path, filters, position, log, pause, may_fetch,
+                                            continuing=continuing)
+        if log.paused or log.stopped or not log.from_first_page or log.listing_is_exact(final_total) \
+                or log.passes >= MAX_PASSES:
             return
         position["next_page"] = 1
         position.pop("unsettled", None)
@@ -108,6 +118,7 @@ def _walk_once(
     position: MutableMapping[str, Any],
     log: WalkLog,
     pause: Callable[[], bool],
+    may_fetch: MayFetch,
     *,
     continuing: bool,
 ) -> Generator[Page, None, int | None]:
@@ -118,8 +129,17 @@ def _walk_once(
     """
     next_page = int(position.get("next_page", 1))
     number = next_page - 1 if next_page > 1 and not continuing else next_page
+
+    def fetch(page_number: int) -> Page | None:
+        if not may_fetch(f"page {page_number} of {path}"):
+            log.stopped = True
+            return None
+        return client.get_page(path, number=page_number, size=PAGE_SIZE, filters=filters, order=BY_ID)
+
     while True:
-        page = client.get_page(path, number=number, size=PAGE_SIZE, filters=filters, order=BY_ID)
+        page = fetch(number)
+        if page is None:
+            return None
         position.setdefault("started_at", _server_time(page).isoformat())
         rereads = 0
         while _rows_shifted(log.last_total, page) and number > 1:
@@ -129,12 +149,16 @@ def _walk_once(
                 position["unsettled"] = True  # a row may have been skipped: see `walk_may_have_skipped`
                 break
             rereads += 1
-            again = client.get_page(path, number=number - 1, size=PAGE_SIZE, filters=filters, order=BY_ID)
+            again = fetch(number - 1)
+            if again is None:
+                return None
             log.moved_behind |= _ids(again) != log.last_page_ids
             log.last_total, log.last_page_ids = again.total_count, _ids(again)
             yield _logged(log, again)
             if _rows_shifted(again.total_count, page):
-                page = client.get_page(path, number=number, size=PAGE_SIZE, filters=filters, order=BY_ID)
+                page = fetch(number)
+                if page is None:
+                    return None
         log.last_total = page.total_count
         log.last_page_ids = _ids(page)
         yield _logged(log, page)
@@ -148,7 +172,7 @@ def _walk_once(
 
 
 def _ids(page: Page) -> list[str]:
-    return [item["id"] for item in page.items]
+    return [item["id"] for item in page.items if item.get("id") is not None]
 
 
 def _logged(log: WalkLog, page: Page) -> Page:

@@ -3,9 +3,8 @@
 dlt commits a run's state inside its load package, so a package extracted but not loaded
 holds both the rows and the cursors that go with them; loading it first and then taking
 the state it loaded leaves exactly what a finished run would have left. Three gaps in
-dlt 1.x's own recovery are closed here, which is why this module touches dlt's storages:
-the only place in the project that does. It runs under the sync's lock, so no other run
-of this pipeline is writing these folders.
+dlt 1.x's own recovery are closed here, through `dlt_internals`. It runs under the sync's lock,
+so no other run of this pipeline is writing these folders.
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ import shutil
 from pathlib import Path
 
 import dlt
-from dlt.common.storages import NormalizeStorage
+
+from pipelines.sync.dlt_internals import abandoned_extract_folders, extracted_packages
 
 
 def finish_interrupted_run(pipeline: dlt.Pipeline) -> bool:
@@ -42,7 +42,7 @@ def _drop_extracted_copies_of_normalized(pipeline: dlt.Pipeline) -> None:
     """A kill between dlt committing a normalized package and deleting its extracted copy
     leaves both; the normalized one is complete, and normalizing the copy again would fail."""
     done = set(pipeline.list_normalized_load_packages()) | set(pipeline.list_completed_load_packages())
-    extracted = _normalize_storage(pipeline).extracted_packages
+    extracted = extracted_packages(pipeline)
     for load_id in set(pipeline.list_extracted_load_packages()) & done:
         extracted.delete_package(load_id)
 
@@ -50,13 +50,5 @@ def _drop_extracted_copies_of_normalized(pipeline: dlt.Pipeline) -> None:
 def _drop_abandoned_extracts(pipeline: dlt.Pipeline) -> None:
     """A run killed while extracting leaves its half-written package in a folder of its own
     that dlt never reads again (its state was never committed): reclaim the space."""
-    root = Path(pipeline.working_dir) / "normalize"
-    if not root.is_dir():
-        return
-    for folder in root.iterdir():
-        if folder.is_dir() and folder.name != NormalizeStorage.EXTRACTED_FOLDER:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _normalize_storage(pipeline: dlt.Pipeline) -> NormalizeStorage:
-    return pipeline._get_normalize_storage()  # no public accessor in dlt 1.x
+    for folder in abandoned_extract_folders(pipeline):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -6,7 +6,8 @@ import logging
 import sys
 from typing import TextIO
 
-from pipelines.xentral.control import ResourceProgress
+from pipelines.console import LiveLine
+from pipelines.xentral.run import ResourceProgress
 
 log = logging.getLogger("pipelines.sync")
 
@@ -14,53 +15,10 @@ LOG_EVERY_PAGES = 20
 """Under cron, one line per this many pages keeps logs readable on large instances."""
 
 
-LOG_WAITS_FROM_SECONDS = 1.0
-"""Pacing makes many tiny waits; only the long ones get a line (all are in the summary)."""
-
-
-class LiveLine:
-    """A status line redrawn at a terminal, log lines under cron; subclasses say what the line holds.
-
-    Rate-limit waits are counted for the line; under cron only the long ones get a log line, under
-    the subclass's logger (``_logger``).
-    """
-
-    _logger = log
-
-    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
-        self._stream = stream
-        self._interactive = stream.isatty() if interactive is None else interactive
-        self._waits = 0
-        self._waited = 0.0
-        self._drawn = False
-
-    def on_wait(self, seconds: float, reason: str) -> None:
-        self._waits += 1
-        self._waited += seconds
-        if self._interactive:
-            self._redraw()
-        elif seconds >= LOG_WAITS_FROM_SECONDS:
-            self._logger.info("waiting %.1f s for the rate limit (%s)", seconds, reason)
-
-    def close(self) -> None:
-        if self._drawn:
-            self._stream.write("\n")
-            self._stream.flush()
-
-    def _line(self) -> str:
-        raise NotImplementedError
-
-    def _waits_text(self) -> str:
-        return f" | limit waits {self._waits} ({self._waited:.1f} s)" if self._waits else ""
-
-    def _redraw(self) -> None:
-        self._drawn = True
-        self._stream.write("\r\033[K" + self._line())
-        self._stream.flush()
-
-
 class ProgressReporter(LiveLine):
     """Receives the sync's counters and rate-limit waits; shows them as they come."""
+
+    _logger = log
 
     def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
         super().__init__(stream, interactive)

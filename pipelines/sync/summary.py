@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.xentral.sync import SyncResult
-
-
-def print_section(title: str) -> None:
-    print(f"\n== {title}")
+from pipelines.sync.runner import SyncResult
 
 
 def print_sync_summary(result: SyncResult) -> None:
