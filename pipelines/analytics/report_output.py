@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pipelines.analytics.errors import ModelInputError
+from pipelines.console import text_table
 
 if TYPE_CHECKING:
     from pipelines.analytics.report import Report
@@ -79,11 +80,8 @@ def _write_table(report: Report, stream: TextIO) -> None:
     columns = [column for column in report.columns if column not in TABLE_HIDDEN_COLUMNS]
     headers = [column.replace("_", " ") for column in columns]
     cells = [[_human(column, row[column]) for column in columns] for row in report.rows]
-    widths = [max(len(text) for text in [header, *column]) for header, column in zip(headers, zip(*cells))]
     numeric = [any(isinstance(row[column], (int, Decimal)) for row in report.rows) for column in columns]
-    stream.write(_line(headers, widths, numeric) + "\n")
-    for line in cells:
-        stream.write(_line(line, widths, numeric) + "\n")
+    stream.write(text_table(headers, cells, numeric) + "\n")
     stream.write("Totals per currency (all orders of the filter; currencies are never added together):\n")
     for total in report.totals:
         stream.write(
@@ -100,11 +98,6 @@ def _title(report: Report) -> str:
     if report.filter.top:
         parts.append(f"top {report.filter.top} by net revenue per currency")
     return "; ".join(parts)
-
-
-def _line(texts: list[str], widths: list[int], numeric: list[bool]) -> str:
-    return "  ".join(text.rjust(width) if right else text.ljust(width)
-                     for text, width, right in zip(texts, widths, numeric)).rstrip()
 
 
 def _human(column: str, value: Any) -> str:

@@ -384,10 +384,7 @@ class XentralClient:
         if waited_so_far + delay > self._max_rate_limit_wait:
             raise RetriesExhaustedError(
                 f"{request} was still rate limited (429) after waiting {waited_so_far:.0f} s; the limit is "
-                "shared with every integration calling from this IP: try again later or ask Xentral to raise it",
-                request=request,
-                last_status=429,
-                last_failure="429 Too Many Requests",
+                "shared with every integration calling from this IP: try again later or ask Xentral to raise it"
             )
         with self._counter_lock:
             self.rate_limited += 1
@@ -461,12 +458,7 @@ class XentralClient:
     def _exhausted(self, request: str, failure: Failure, attempts: int) -> XentralError:
         if failure.never_sent:
             return UnreachableError(f"cannot reach {self.base_url}: {failure.summary} ({request}, {attempts} attempts)")
-        return RetriesExhaustedError(
-            f"{request} failed after {attempts} attempts: {failure.summary}",
-            request=request,
-            last_status=failure.status,
-            last_failure=failure.summary,
-        )
+        return RetriesExhaustedError(f"{request} failed after {attempts} attempts: {failure.summary}")
 
     def _import_failure(self, request: str, payload: dict[str, Any], failure: Failure) -> XentralError:
         if failure.never_sent:

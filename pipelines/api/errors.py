@@ -80,12 +80,6 @@ class UnreachableError(XentralError):
 class RetriesExhaustedError(XentralError):
     """A retryable failure (5xx, timeout, dropped or truncated answer) persisted through every attempt."""
 
-    def __init__(self, message: str, *, request: str, last_status: int | None, last_failure: str) -> None:
-        super().__init__(message)
-        self.request = request
-        self.last_status = last_status
-        self.last_failure = last_failure
-
 
 class RequestBudgetExhausted(XentralError):
     """The configured ``max_requests`` were all sent; raised before sending another one."""

@@ -6,7 +6,7 @@ different seasons do not sort as instants, so always parse and compare datetimes
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 XENTRAL_TIMEZONE = ZoneInfo("Europe/Berlin")
@@ -26,11 +26,6 @@ def parse_timestamp(value: str) -> datetime:
 def format_timestamp(dt: datetime) -> str:
     """Write an instant as Xentral does: Europe/Berlin local time, seconds precision, with its offset."""
     return _require_aware(dt).astimezone(XENTRAL_TIMEZONE).isoformat(timespec="seconds")
-
-
-def to_utc(dt: datetime) -> datetime:
-    """The same instant in UTC (aware datetimes only)."""
-    return _require_aware(dt).astimezone(UTC)
 
 
 def _require_aware(dt: datetime) -> datetime:

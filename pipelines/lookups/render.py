@@ -12,8 +12,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
+
+from pipelines.api.timestamps import XENTRAL_TIMEZONE
+from pipelines.console import text_table
 
 MAX_CELL_WIDTH = 42
 NO_VALUE = "-"
@@ -45,7 +48,9 @@ def money(amount: Any, currency: str | None = None) -> str:
     if exact is None:
         return NO_VALUE
     if exact.as_tuple().exponent > -2:  # type: ignore[operator]
-        exact = exact.quantize(Decimal("0.01"))
+        with localcontext() as context:
+            context.prec = max(28, len(exact.as_tuple().digits) + exact.adjusted() + 3)  # 1e38 has 39 digits
+            exact = exact.quantize(Decimal("0.01"))
     text = f"{exact:,f}"
     return f"{text} {currency}" if currency else text
 
@@ -66,16 +71,18 @@ def quantity(value: Any) -> str:
 
 
 def timestamp(value: Any) -> str:
-    """``2024-01-02 22:34:31 +01:00``: the instance's local time as sent, with its offset."""
+    """``2024-01-02 22:34:31 +01:00``: the instance's local time (a ``Z`` one shown there too), with its offset."""
     if not isinstance(value, str) or not value:
         return NO_VALUE
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
-    offset = moment.strftime("%z")
-    zone = "UTC" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
-    return f"{moment:%Y-%m-%d %H:%M:%S} {zone}"
+    if moment.tzinfo is None:
+        return f"{moment:%Y-%m-%d %H:%M:%S}"
+    local = moment.astimezone(XENTRAL_TIMEZONE)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
 
 
 def text(value: Any) -> str:
@@ -89,12 +96,9 @@ def text(value: Any) -> str:
 
 def table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str:
     """A plain-text table with a header and a rule; long cells are cut with an ellipsis."""
-    cells = [[_fit(cell) for cell in row] for row in rows]
-    widths = [max([len(column.header), *(len(row[index]) for row in cells)]) for index, column in enumerate(columns)]
-    lines = [_line([column.header for column in columns], columns, widths)]
-    lines.append("  ".join("-" * width for width in widths))
-    lines.extend(_line(row, columns, widths) for row in cells)
-    return "\n".join(lines)
+    cells = [[" ".join(cell.split()) for cell in row] for row in rows]
+    return text_table([column.header for column in columns], cells, [column.right for column in columns],
+                      max_cell=MAX_CELL_WIDTH)
 
 
 def fields(pairs: Sequence[tuple[str, str]]) -> str:
@@ -106,15 +110,3 @@ def fields(pairs: Sequence[tuple[str, str]]) -> str:
 def to_json(data: Any) -> str:
     """The API's data as JSON, unchanged (non-ASCII kept, indented for reading)."""
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def _fit(cell: str) -> str:
-    flat = " ".join(cell.split())
-    return flat if len(flat) <= MAX_CELL_WIDTH else flat[: MAX_CELL_WIDTH - 1] + "…"
-
-
-def _line(cells: Sequence[str], columns: Sequence[Column], widths: Sequence[int]) -> str:
-    parts = [
-        cell.rjust(width) if column.right else cell.ljust(width) for cell, column, width in zip(cells, columns, widths)
-    ]
-    return "  ".join(parts).rstrip()

@@ -24,8 +24,8 @@ class ImportProgress(LiveLine):
 
     _logger = log
 
-    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
-        super().__init__(stream, interactive)
+    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None, width: int | None = None) -> None:
+        super().__init__(stream, interactive, width)
         self._counts: Counter[Outcome] = Counter()
         self._done = 0
         self._total = 0

@@ -6,7 +6,7 @@ import logging
 import sys
 from typing import TextIO
 
-from pipelines.console import LiveLine
+from pipelines.console import LiveLine, plural
 from pipelines.xentral.run import ResourceProgress
 
 log = logging.getLogger("pipelines.sync")
@@ -20,8 +20,8 @@ class ProgressReporter(LiveLine):
 
     _logger = log
 
-    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None) -> None:
-        super().__init__(stream, interactive)
+    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None, width: int | None = None) -> None:
+        super().__init__(stream, interactive, width)
         self._resources: dict[str, ResourceProgress] = {}
         self._logged_pages: dict[str, int] = {}
         self._requests = 0
@@ -38,13 +38,15 @@ class ProgressReporter(LiveLine):
     def _log(self, resource: str, progress: ResourceProgress, requests: int) -> None:
         state = "done" if progress.done else "running"
         log.info(
-            "%s %s: %d pages, %d rows, %d detail requests (%d requests in all)",
-            resource, state, progress.pages, progress.rows, progress.details, requests,
+            "%s %s: %s, %s, %s (%s in all)", resource, state, plural(progress.pages, "page"),
+            plural(progress.rows, "row"), plural(progress.details, "detail request"), plural(requests, "request"),
         )
 
     def _line(self) -> str:
+        """``sales_orders: 4 pages, 200 rows, 200 details ✓ · products: … · 412 requests · 2 rate-limit waits (3 s)``"""
         parts = [
-            f"{name} {p.pages}p {p.rows}r {p.details}d{' ✓' if p.done else ''}"
+            f"{name}: {plural(p.pages, 'page')}, {plural(p.rows, 'row')}, {plural(p.details, 'detail')}"
+            f"{' ✓' if p.done else ''}"
             for name, p in self._resources.items()
         ]
-        return " | ".join(parts) + f" | {self._requests} requests" + self._waits_text()
+        return " · ".join([*parts, plural(self._requests, "request")]) + self._waits_text()

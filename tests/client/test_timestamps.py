@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pipelines.api.timestamps import format_timestamp, parse_timestamp, to_utc
+from pipelines.api.timestamps import format_timestamp, parse_timestamp
 
 
 def test_parses_winter_summer_and_utc_forms() -> None:
@@ -40,14 +40,6 @@ def test_format_then_parse_keeps_the_instant() -> None:
     assert parse_timestamp(format_timestamp(instant)) == instant
 
 
-def test_to_utc() -> None:
-    converted = to_utc(parse_timestamp("2024-03-27T15:13:25+01:00"))
-    assert converted == datetime(2024, 3, 27, 14, 13, 25, tzinfo=UTC)
-    assert converted.utcoffset() == timedelta(0)
-
-
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="no UTC offset"):
         format_timestamp(datetime(2024, 1, 1))
-    with pytest.raises(ValueError, match="no UTC offset"):
-        to_utc(datetime(2024, 1, 1))

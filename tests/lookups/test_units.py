@@ -25,6 +25,7 @@ TOKEN = "pat-SECRET-7f3a9c2e1b"
         (0.1 + 0.2, "EUR", "0.30000000000000004 EUR"),  # a float that is not what was sent shows as it is
         (None, "EUR", "-"),
         ("n/a", "EUR", "-"),
+        (1e38, "EUR", "100,000,000,000,000,000,000,000,000,000,000,000,000.00 EUR"),  # the spec sets no bound
     ],
 )
 def test_money_is_exact(amount, currency, shown) -> None:
@@ -35,7 +36,7 @@ def test_quantities_and_timestamps() -> None:
     assert quantity(2.0) == "2"
     assert quantity(Decimal("1.50")) == "1.50"
     assert timestamp("2024-03-27T15:13:25+01:00") == "2024-03-27 15:13:25 +01:00"
-    assert timestamp("2024-07-01T08:00:00Z") == "2024-07-01 08:00:00 UTC"
+    assert timestamp("2024-07-01T08:00:00Z") == "2024-07-01 10:00:00 +02:00"  # the instance's local time, as the others
     assert timestamp(None) == "-"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import pytest
 
@@ -13,14 +14,15 @@ from pipelines.order_import.progress import LOG_EVERY_ORDERS, ImportProgress
 
 def test_the_terminal_line_shows_the_bar_the_outcomes_and_the_waits() -> None:
     screen = io.StringIO()
-    progress = ImportProgress(screen, interactive=True)
+    progress = ImportProgress(screen, interactive=True, width=200)
     progress.on_outcome(OrderOutcome("A", Outcome.CREATED), 1, 4)
     progress.on_outcome(OrderOutcome("B", Outcome.SKIPPED), 2, 4)
     progress.on_wait(2.5, "limit")
     progress.close()
-    last = screen.getvalue().split("\r\033[K")[-1]
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "\r", screen.getvalue())
+    last = [frame for frame in plain.split("\r") if frame.strip()][-1]
     assert last.startswith("[##########..........] 2/4 orders (1 created, 1 skipped: already in Xentral)")
-    assert "limit waits 1 (2.5 s)" in last and last.endswith("\n")
+    assert "1 rate-limit wait (2.5 s)" in last
 
 
 def test_under_cron_it_logs_every_so_many_orders_and_the_last(caplog: pytest.LogCaptureFixture) -> None:
