@@ -1,12 +1,15 @@
-"""Emulator speed over real HTTP: start-up, a list page of 50 orders, one order view.
+"""Emulator speed over real HTTP: start-up, a list page of 50 orders, one order view, a v3 page.
 
-Run: python bench/bench_emulator.py [--orders 100000] [--requests 400]
+Run: python bench/bench_emulator.py [--orders 100000] [--requests 400] [--baseline DIR]
 The emulator runs in its own process (start-up is measured until it prints its address,
-interpreter start included). Pages and ids are random across the whole instance, so most
-answers are rendered afresh rather than served from the render cache. The baseline (the
-shipping-method list, a tiny answer) shows what HTTP alone costs on this machine. The
-filtered pages run after the unfiltered ones and may meet some of their rendered orders in
-the cache. Other work on the machine shows in the figures: the load average is printed.
+interpreter start included). Pages and ids are random across the whole instance. The
+baseline (the shipping-method list, a tiny answer) shows what HTTP alone costs on this
+machine. The v3 page is 1000 orders with their line items (`include=lineItems`), at a
+random page, with its size in bytes, so a client's benchmark can subtract the emulator's
+own time. `--baseline DIR` measures another checkout's emulator in the same run, first
+(e.g. `git archive REV pipelines | tar -x -C DIR`), so old and new meet the same load;
+figures an older emulator cannot answer are left out. Other work on the machine shows in
+the figures: the load average before each emulator is printed.
 """
 from __future__ import annotations
 
@@ -20,15 +23,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import requests
 
 TOKEN = "bench-token"
 TARGETS_MS = {"list page of 50 orders": 5.0, "single order view": 2.0}
 STARTUP_TARGET_S = 10.0
+V3_PAGE = 1000
+V3_REQUESTS = 20  # a v3 page takes a thousand times a list item's work
 
 
-def timings(call: Callable[[], requests.Response], count: int) -> list[float]:
+def timings(call: Callable[[], requests.Response], count: int, sizes: list[int] | None = None) -> list[float]:
+    """Milliseconds of `count` calls; the body sizes go to `sizes` when given."""
     samples = []
     for _ in range(count):
         started = time.perf_counter()
@@ -36,6 +43,8 @@ def timings(call: Callable[[], requests.Response], count: int) -> list[float]:
         elapsed = time.perf_counter() - started
         assert response.status_code == 200, response.text[:200]
         samples.append(elapsed * 1000)
+        if sizes is not None:
+            sizes.append(len(response.content))
     return samples
 
 
@@ -43,13 +52,14 @@ def p95(samples: list[float]) -> float:
     return sorted(samples)[max(0, int(len(samples) * 0.95) - 1)]
 
 
-def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str, float]:
-    """The emulator in its own process, as a client would meet it; returns (process, base URL, start-up s)."""
+def start_server(args: argparse.Namespace, checkout: Path | None = None) -> tuple[subprocess.Popen, str, float]:
+    """The emulator in its own process, as a client would meet it (from `checkout` when given: the
+    working directory comes first on the path); returns (process, base URL, start-up s)."""
     command = [sys.executable, "-m", "pipelines.emulator", "--orders", str(args.orders), "--products",
                str(args.products), "--customers", str(args.customers), "--seed", str(args.seed),
                "--rate-limit", str(10**9), "--token", TOKEN]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=checkout)
     for line in process.stdout:
         found = re.search(r"XENTRAL_INSTANCE_HOST=(\S+)", line)
         if found:
@@ -68,6 +78,17 @@ def stop_server(process: subprocess.Popen, session: requests.Session) -> None:
         process.communicate()
 
 
+def _session() -> requests.Session:
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
+    return session
+
+
+def _order_ids(session: requests.Session, base: str, pages: int, rng: random.Random, count: int) -> list[str]:
+    return [o["id"] for _ in range(count) for o in session.get(f"{base}/api/v1/salesOrders", params={
+        "page[number]": rng.randint(1, pages), "page[size]": 50}).json()["data"]]
+
+
 def measure(quick: bool = False, rounds: int = 3) -> dict[str, list[float]]:
     """Median ms of a list page of 50 orders and of one order view, once per round."""
     args = argparse.Namespace(orders=10_000 if quick else 100_000, products=500, customers=500, seed=42)
@@ -75,12 +96,10 @@ def measure(quick: bool = False, rounds: int = 3) -> dict[str, list[float]]:
     rng = random.Random(1)
     count = 50 if quick else 200
     figures: dict[str, list[float]] = {"list page of 50 orders": [], "single order view": []}
-    session = requests.Session()
+    session = _session()
     try:
-        session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
         pages = max(1, args.orders // 50)
-        ids = [o["id"] for o in session.get(f"{base}/api/v1/salesOrders", params={
-            "page[number]": rng.randint(1, pages), "page[size]": 50}).json()["data"]]
+        ids = _order_ids(session, base, pages, rng, 1)
         for _ in range(rounds):
             figures["list page of 50 orders"].append(statistics.median(timings(
                 lambda: session.get(f"{base}/api/v1/salesOrders", params={
@@ -92,27 +111,18 @@ def measure(quick: bool = False, rounds: int = 3) -> dict[str, list[float]]:
     return figures
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=100_000)
-    parser.add_argument("--products", type=int, default=2_000)
-    parser.add_argument("--customers", type=int, default=5_000)
-    parser.add_argument("--requests", type=int, default=400, help="timed requests per measurement")
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args()
-
-    load = os.getloadavg()
-    process, base, startup = start_server(args)
+def run_emulator(args: argparse.Namespace, checkout: Path | None) -> tuple[float, dict[str, list[float]], list[int]]:
+    """Start-up seconds, ms per request kind, and the byte sizes of the v3 pages (empty: no v3)."""
+    process, base, startup = start_server(args, checkout)
     rng = random.Random(1)
-    session = requests.Session()
+    session = _session()
+    v3_sizes: list[int] = []
     try:
-        session.headers.update({"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
         for _ in range(20):  # warm up the connection and the code paths
             session.get(f"{base}/api/v1/shippingMethods")
         total = session.get(f"{base}/api/v1/salesOrders").json()["extra"]["totalCount"]
         pages = max(1, total // 50)
-        ids = [o["id"] for _ in range(20) for o in session.get(f"{base}/api/v1/salesOrders", params={
-            "page[number]": rng.randint(1, pages), "page[size]": 50}).json()["data"]]
+        ids = _order_ids(session, base, pages, rng, 20)
         results = {
             "baseline: shipping methods": timings(lambda: session.get(f"{base}/api/v1/shippingMethods"), args.requests),
             "list page of 50 orders": timings(lambda: session.get(f"{base}/api/v1/salesOrders", params={
@@ -124,21 +134,51 @@ def main() -> int:
             "single order view": timings(lambda: session.get(f"{base}/api/v1/salesOrders/{rng.choice(ids)}"),
                                          args.requests),
         }
+        v3_pages = max(1, total // V3_PAGE)
+        if session.get(f"{base}/api/v3/salesOrders").status_code == 200:
+            results[f"v3 page of {V3_PAGE} orders with line items"] = timings(
+                lambda: session.get(f"{base}/api/v3/salesOrders", params={
+                    "include": "lineItems", "perPage": V3_PAGE, "page": rng.randint(1, v3_pages)}),
+                V3_REQUESTS, v3_sizes)
     finally:
         stop_server(process, session)
+    return startup, results, v3_sizes
+
+
+def report(label: str, load: tuple[float, ...], startup: float, results: dict[str, list[float]],
+           v3_sizes: list[int]) -> None:
     baseline = statistics.median(results["baseline: shipping methods"])
-    print(f"Emulator with {args.orders:,} orders, {args.products:,} products, {args.customers:,} customers; "
-          f"load average before: {load[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"{label}; load average before: {load[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"start-up: {startup:.2f} s (target < {STARTUP_TARGET_S:.0f} s) "
           f"{'ok' if startup < STARTUP_TARGET_S else 'MISSED'}")
-    print()
-    print(f"{'request':<36} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11} {'target ms':>10}  result")
+    print(f"{'request':<44} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11} {'target ms':>10}  result")
     for name, samples in results.items():
         median = statistics.median(samples)
         target = TARGETS_MS.get(name)
         verdict = "" if target is None else ("ok" if median <= target else "MISSED")
-        print(f"{name:<36} {median:>10.2f} {p95(samples):>8.2f} {median / baseline:>11.1f} "
+        print(f"{name:<44} {median:>10.2f} {p95(samples):>8.2f} {median / baseline:>11.1f} "
               f"{'' if target is None else f'{target:.1f}':>10}  {verdict}")
+    if v3_sizes:
+        print(f"v3 page size: {statistics.median(v3_sizes) / 1e6:.2f} MB median "
+              f"({min(v3_sizes) / 1e6:.2f}-{max(v3_sizes) / 1e6:.2f} MB)")
+    print()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--products", type=int, default=2_000)
+    parser.add_argument("--customers", type=int, default=5_000)
+    parser.add_argument("--requests", type=int, default=400, help="timed requests per measurement")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--baseline", type=Path, help="a checkout of another version to measure first")
+    args = parser.parse_args()
+    print(f"Emulator with {args.orders:,} orders, {args.products:,} products, {args.customers:,} customers")
+    print()
+    emulators = ([(f"baseline: {args.baseline}", args.baseline)] if args.baseline else []) + [("this checkout", None)]
+    for label, checkout in emulators:
+        load = os.getloadavg()
+        report(label, load, *run_emulator(args, checkout))
     return 0
 
 

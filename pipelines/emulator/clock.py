@@ -26,6 +26,11 @@ def utc_offset(epoch: int) -> int:
     return offset
 
 
+def berlin_day(epoch: int) -> int:
+    """Ordinal of the Berlin calendar day of an instant."""
+    return (epoch + utc_offset(epoch)) // 86400 + _EPOCH_ORDINAL
+
+
 _DAYS: dict[int, str] = {}  # local day number -> "YYYY-MM-DD"
 _OFFSET_TEXT: dict[int, str] = {}  # offset seconds -> "+01:00"
 

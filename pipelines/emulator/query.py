@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .table import LIST_OPS, parse_value
+from .filtering import LIST_OPS, Filter, parse_value
 
 VALIDATION_TYPE = "https://api.xentral.biz/problems/request-validation"
 CONFLICT_TYPE = "https://api.xentral.biz/problems/conflict"
@@ -51,13 +51,6 @@ class ListSpec:
     order_fields: tuple[str, ...] = ()
     cursor: bool = False
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filter key -> the values it allows
-
-
-@dataclass(frozen=True)
-class Filter:
-    key: str
-    op: str
-    values: tuple  # converted to the column's form; one value unless op is a list op
 
 
 @dataclass(frozen=True)

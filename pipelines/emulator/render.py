@@ -72,9 +72,18 @@ SHIPPING_ADDRESS_KEYS = ("type", "name", "department", "contactPerson", "subDepa
                          "city", "state", "country", "addressSupplement", "gln", "title", "email")
 PAYMENT_TERMS = ('{"paymentTargetDiscount":0.0,"paymentTargetDays":14,"paymentTargetDiscountDays":0,'
                  '"directDebitDate":null}')
-FLAGS = ('"isBeingEdited":false,"shippingDateOk":true,"creditLimitOk":true,"subsequentDelivery":false,'
-         '"shippingLockOk":true,"postageOk":true,"customerCheckOk":true,"vatOk":true')
 BOOL = {True: "true", False: "false"}
+
+
+PREPAYMENT_METHOD = 3  # vorkasse: a created order paid this way is not yet prepaid
+
+
+def order_flags(record: dict) -> dict[str, bool]:
+    """An order's checks as the list shows them; only stock and prepayment vary (with the status)."""
+    created = record["status"] == "created"
+    return {"isBeingEdited": False, "shippingDateOk": True, "creditLimitOk": True, "subsequentDelivery": False,
+            "shippingLockOk": True, "postageOk": True, "customerCheckOk": True, "vatOk": True,
+            "stockOk": not created, "prepaidOk": not created or record["paymentMethodId"] != PREPAYMENT_METHOD}
 
 
 def _json(value: Any) -> str:
@@ -175,13 +184,11 @@ class OrderRenderer:
 
     def list_item(self, record: dict) -> str:
         """JSON of a list item: no positions, netSales and total as plain numbers."""
-        status = record["status"]
-        prepaid = status != "created" or record["paymentMethodId"] != 3
         created = timestamp(record["createdAt"], record["id"], field=1)
         net, total = self._amounts(record)
+        flags = ",".join(f'"{name}":{BOOL[value]}' for name, value in order_flags(record).items())
         return (
-            f'{{{self._common(record, created)},{FLAGS},'
-            f'"stockOk":{BOOL[status != "created"]},"prepaidOk":{BOOL[prepaid]},'
+            f'{{{self._common(record, created)},{flags},'
             f'"netSales":{net / 100!r},"total":{total / 100!r},'
             f'"desiredDeliveryDateAsCalendarWeek":false,'
             f'"log":{{"createdAt":"{created}","createdBy":{{"id":"1","name":'

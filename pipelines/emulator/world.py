@@ -4,27 +4,31 @@ Every public method takes the world lock, so HTTP threads and test code can shar
 """
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import random
 import threading
+from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
-
-import numpy as np
 
 from . import data, render
 from .addresses import checked_addresses
-from .clock import Clock, parse_instant, to_berlin
-from .orders import SORT_COLUMNS, OrderStore, dumps, totals
+from .clock import Clock, berlin_day, parse_instant
+from .filtering import STR, Filter, ordered, select
+from .money import cents, with_totals
+from .orders import OrderBook
 from .query import ListQuery, encode_cursor
-from .records import RecordStore
+from .records import RecordSet
 from .resources import (
     CUSTOMER_EXTRACT,
     CUSTOMER_KINDS,
     CUSTOMERS,
+    ORDER_SORT_KINDS,
+    ORDER_VALUES,
     PAYMENT_EXTRACT,
     PAYMENT_METHODS,
     PRODUCT_EXTRACT,
@@ -34,10 +38,10 @@ from .resources import (
     PROJECTS,
     SALES_ORDERS,
     SHIPPING_METHODS,
-    extract_all,
+    SORT_COLUMNS,
 )
+from .seeded_orders import Catalog, Good, SeededOrders
 from .settings import EmulatorSettings
-from .table import STR, Table, fold, mask, sort_rows
 
 ORDER_FIELD_ALIASES = {
     "status": "status", "comment": "comment", "external_order_number": "externalOrderNumber",
@@ -56,9 +60,8 @@ CUSTOMER_FIELDS = {"name": "name", "email": "email", "firstname": "firstname", "
                    "payment_method_id": "paymentMethodId", "shipping_method_id": "shippingMethodId",
                    "is_lead": "isLead", "contact_person": "contactPerson", "vat_id": "vatId",
                    "addresses": "addresses"}
-
-
-SELECTION_CACHE = 8  # recent (filters, order) results; each holds one row index per match
+ORDER_COLUMNS = ("createdAt", "updatedAt")  # order filter keys read from the book's columns, not the record
+SELECTION_CACHE = 8  # recent (list, filters, order) results, each a list of rows
 
 
 def _locked(method: Callable) -> Callable:
@@ -69,15 +72,8 @@ def _locked(method: Callable) -> Callable:
     return wrapper
 
 
-def cents(amount: Any) -> int:
-    """Cents of a money amount given as "12.34", 12.34 or Decimal; ValueError otherwise."""
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        raise ValueError(amount) from None
-    if not value.is_finite():
-        raise ValueError(amount)
-    return int((value * 100).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _canonical(changes: dict[str, Any], aliases: dict[str, str], what: str) -> dict[str, Any]:
@@ -91,6 +87,17 @@ def _body(rows: list[int], item_json: Callable[[int], str], extra: dict) -> str:
     return '{"data":[' + ",".join(item_json(r) for r in rows) + '],"extra":' + dumps(extra) + "}"
 
 
+@dataclass(frozen=True)
+class Listing:
+    """How one list endpoint reads its rows."""
+
+    kinds: dict[str, str]  # filter and sort keys -> kind
+    rows: Callable[[], list[int]]  # the live rows
+    value: Callable[[str, int], Any]  # a row's value of a key
+    row_id: Callable[[int], int]
+    item_json: Callable[[int], str]
+
+
 class World:
     """Data plus clock of one emulated Xentral instance."""
 
@@ -99,43 +106,59 @@ class World:
         self.lock = threading.RLock()
         self.clock = Clock(datetime.fromisoformat(settings.clock_start) if settings.clock_start else None)
         self._rng = random.Random(f"{settings.seed}:world")
-        self.catalog_version = 0
-        self._selection_cache: dict[tuple, np.ndarray] = {}
+        self._version = 0  # counts changes; cached selections are valid for one version
+        self._selections: dict[tuple, list[int]] = {}
         project_records = data.projects(2 + settings.seed % 3)
-        self.payment_methods = RecordStore(data.payment_methods(), PAYMENT_METHODS.kinds,
-                                           lambda r: extract_all(PAYMENT_EXTRACT, render.payment_method_item(r)))
-        self.shipping_methods = RecordStore(data.shipping_methods(), {}, lambda r: {})
-        self.projects = RecordStore(project_records, PROJECTS.kinds,
-                                    lambda r: extract_all(PROJECT_EXTRACT, self._project_item(r)))
-        self.customers = RecordStore(data.customers(settings.seed, settings.customers, len(project_records)),
-                                     CUSTOMER_KINDS, lambda c: extract_all(CUSTOMER_EXTRACT, c))
-        self.products = RecordStore(data.products(settings.seed, settings.products, len(project_records)),
-                                    PRODUCT_KINDS, self._product_columns)
-        product_records = self.products.records
-        seeded = data.orders(
-            settings.seed, settings.orders, np.array([c["id"] for c in self.customers.records], dtype=np.int64),
-            np.array([p["netCents"] for p in product_records], dtype=np.int64),
-            np.array([p["taxRate"] for p in product_records], dtype=np.int64), len(project_records),
-            shipping_product=next((p["id"] for p in product_records if p["isShippingCostsProduct"]), 0))
-        renderer = render.OrderRenderer(self._customer_any, self._product_any, self._discount_scale,
-                                        self._shipping_in_net_sales)
-        renderer.warm([c["id"] for c in self.customers.records])
-        self.orders = OrderStore(seeded, renderer, self._is_company,
-                                 lambda: (self.catalog_version, self._discount_scale(), self._shipping_in_net_sales()))
-        ids = self.orders.table.col("id")
-        self._next_order_id = int(ids.max()) + 1 if len(ids) else 1
-        self._tables: dict[str, tuple[Table, Callable[[int], str]]] = {
-            SALES_ORDERS.operation: (self.orders.table, self.orders.list_item_json),
-            PRODUCTS.operation: (self.products.table, lambda row: dumps(self._product_item(row))),
-            CUSTOMERS.operation: (self.customers.table,
-                                  lambda row: dumps(render.customer_list_item(self.customers.records[row]))),
-            PROJECTS.operation: (self.projects.table,
-                                 lambda row: dumps(self._project_item(self.projects.records[row]))),
-            PAYMENT_METHODS.operation: (self.payment_methods.table, lambda row: dumps(
-                render.payment_method_item(self.payment_methods.records[row]))),
-            SHIPPING_METHODS.operation: (self.shipping_methods.table, lambda row: dumps(
-                render.shipping_method_item(self.shipping_methods.records[row]))),
+        self.payment_methods = RecordSet(data.payment_methods())
+        self.shipping_methods = RecordSet(data.shipping_methods())
+        self.projects = RecordSet(project_records)
+        self.customers = RecordSet(data.customers(settings.seed, settings.customers, len(project_records)))
+        self.products = RecordSet(data.products(settings.seed, settings.products, len(project_records)))
+        self.orders = OrderBook(SeededOrders(settings.seed, settings.orders, self._catalog()))
+        self._next_order_id = max(self.orders.ids, default=0) + 1
+        self._renderer = render.OrderRenderer(self._customer_any, self._product_any, self._discount_scale,
+                                              self._shipping_in_net_sales)
+        self._renderer.warm([c["id"] for c in self.customers.records])
+        self._listings = {
+            SALES_ORDERS.operation: Listing(ORDER_SORT_KINDS, self.orders.alive_rows, self._order_value,
+                                            self.orders.ids.__getitem__, self._order_list_json),
+            PRODUCTS.operation: self._record_listing(self.products, PRODUCT_KINDS, self._product_value,
+                                                     lambda row: dumps(self._product_item(row))),
+            CUSTOMERS.operation: self._record_listing(
+                self.customers, CUSTOMER_KINDS, self._item_value(self.customers, CUSTOMER_EXTRACT, lambda c: c),
+                lambda row: dumps(render.customer_list_item(self.customers.records[row]))),
+            PROJECTS.operation: self._record_listing(
+                self.projects, PROJECTS.kinds, self._item_value(self.projects, PROJECT_EXTRACT, self._project_item),
+                lambda row: dumps(self._project_item(self.projects.records[row]))),
+            PAYMENT_METHODS.operation: self._record_listing(
+                self.payment_methods, PAYMENT_METHODS.kinds,
+                self._item_value(self.payment_methods, PAYMENT_EXTRACT, render.payment_method_item),
+                lambda row: dumps(render.payment_method_item(self.payment_methods.records[row]))),
+            SHIPPING_METHODS.operation: self._record_listing(
+                self.shipping_methods, {}, lambda key, row: None,
+                lambda row: dumps(render.shipping_method_item(self.shipping_methods.records[row]))),
         }
+
+    def _catalog(self) -> Catalog:
+        products = self.products.records
+        return Catalog(
+            customers=tuple((c["id"], c["customerType"] == "company") for c in self.customers.records),
+            goods=tuple(Good(p["id"], p["netCents"], p["taxRate"]) for p in products
+                        if not p["isShippingCostsProduct"]),
+            shipping_product=next((p["id"] for p in products if p["isShippingCostsProduct"]), 0),
+            project_count=len(self.projects.records))
+
+    @staticmethod
+    def _record_listing(records: RecordSet, kinds: dict[str, str], value: Callable[[str, int], Any],
+                        item_json: Callable[[int], str]) -> Listing:
+        return Listing({**kinds, "id": "int"}, records.alive_rows, value,
+                       lambda row: records.records[row]["id"], item_json)
+
+    @staticmethod
+    def _item_value(records: RecordSet, extract: dict, item: Callable[[dict], dict]) -> Callable[[str, int], Any]:
+        """Reads a key from a record's item (rendered, for reference data: they are few and small);
+        keys it has no data for are null."""
+        return lambda key, row: extract[key](item(records.records[row])) if key in extract else None
 
     # ---- lookups used by rendering -----------------------------------------------------
 
@@ -144,9 +167,6 @@ class World:
 
     def _product_any(self, product_id: int) -> dict:
         return self.products.get(product_id, include_deleted=True)
-
-    def _is_company(self, customer_id: int) -> bool:
-        return self._customer_any(customer_id)["customerType"] == "company"
 
     def _discount_scale(self) -> int:
         return 10000 if self.settings.discount_mode == "fraction" else 100
@@ -161,13 +181,28 @@ class World:
     def _project_item(self, project: dict) -> dict:
         return render.project_item(project, self.payment_methods.records[0], self.shipping_methods.records[0])
 
-    def _product_columns(self, product: dict) -> dict[str, Any]:
-        name = self._project_name(product["projectId"])
-        return {key: f(product, name) for key, f in PRODUCT_EXTRACT.items()}
+    def _product_value(self, key: str, row: int) -> Any:
+        product = self.products.records[row]
+        read = PRODUCT_EXTRACT.get(key)
+        return read(product, self._project_name(product["projectId"])) if read else None
 
     def _product_item(self, row: int) -> dict:
         product = self.products.records[row]
         return render.product_list_item(product, self._project_name(product["projectId"]))
+
+    def _order_value(self, key: str, row: int) -> Any:
+        if key == "id":
+            return self.orders.ids[row]
+        if key in ORDER_COLUMNS:
+            return (self.orders.created if key == "createdAt" else self.orders.updated)[row]
+        read = ORDER_VALUES.get(key)
+        if read is None:
+            return None
+        record = self.orders.record(row)
+        return read(record, self._customer_any(record["customerId"]))
+
+    def _order_list_json(self, row: int) -> str:
+        return self._renderer.list_item(self.orders.record(row))
 
     # ---- clock -------------------------------------------------------------------------
 
@@ -194,89 +229,81 @@ class World:
     @_locked
     def list_body(self, operation: str, query: ListQuery) -> str:
         """The complete JSON body of a list answer."""
-        table, item_json = self._tables[operation]
-        rows = self._select(operation, table, query)
+        listing = self._listings[operation]
+        rows = self._select(operation, query)
         if query.by_cursor:
-            return self._cursor_body(table, rows, query, item_json)
+            return self._cursor_body(listing, rows, query)
         start = (query.number - 1) * query.size
         extra = {"totalCount": len(rows), "page": {"number": query.number, "size": query.size}}
-        return _body(rows[start:start + query.size].tolist(), item_json, extra)
+        return _body(rows[start:start + query.size], listing.item_json, extra)
 
-    def _cursor_body(self, table: Table, rows: np.ndarray, query: ListQuery, item_json: Callable) -> str:
-        ids = table.col("id")[rows]
+    def _cursor_body(self, listing: Listing, rows: list[int], query: ListQuery) -> str:
         descending = bool(query.order and query.order[0][1])
+        start = 0
         if query.cursor_after:
-            start = int(np.searchsorted(-ids if descending else ids,
-                                        -query.cursor_after if descending else query.cursor_after, side="right"))
-        else:
-            start = 0
-        page = rows[start:start + query.size].tolist()
-        more = start + query.size < len(rows)
+            key = (lambda row: -listing.row_id(row)) if descending else listing.row_id
+            start = bisect_right(rows, -query.cursor_after if descending else query.cursor_after, key=key)
+        page = rows[start:start + query.size]
         extra: dict[str, Any] = {"totalCount": len(rows)}
-        if more:
-            extra["cursor"] = {"nextCursor": encode_cursor(int(table.col("id")[page[-1]])), "size": query.size}
+        if start + query.size < len(rows):
+            extra["cursor"] = {"nextCursor": encode_cursor(listing.row_id(page[-1])), "size": query.size}
         elif self.settings.customer_cursor_end == "empty":
             extra["cursor"] = {"nextCursor": "", "size": query.size}
-        return _body(page, item_json, extra)
+        return _body(page, listing.item_json, extra)
 
-    def _select(self, operation: str, table: Table, query: ListQuery) -> np.ndarray:
-        key = (operation, table.version, query.filters, query.order)
-        cached = self._selection_cache.get(key)
+    def _select(self, operation: str, query: ListQuery) -> list[int]:
+        key = (operation, self._version, query.filters, query.order)
+        cached = self._selections.get(key)
         if cached is not None:
             return cached
-        selected = table.col("alive").copy()
-        for f in query.filters:
-            op = "contains" if f.key == "search" and f.op in ("equals", "is") else f.op
-            selected &= mask(table.kinds[f.key], table.col(f.key), op, list(f.values))
-        rows = np.flatnonzero(selected)
-        order = query.order
-        if not order or order[0][0] == "id":
-            rows = table.rows_by_id(rows, descending=bool(order and order[0][1]))
-        else:
-            columns = SORT_COLUMNS if operation == SALES_ORDERS.operation else {}
-            rows = sort_rows(table, rows, [(columns.get(name, name), desc) for name, desc in order])
-        if len(self._selection_cache) >= SELECTION_CACHE:
-            self._selection_cache.clear()
-        self._selection_cache[key] = rows
+        listing = self._listings[operation]
+        filters = [Filter(f.key, "contains", f.values) if f.key == "search" and f.op in ("equals", "is") else f
+                   for f in query.filters]
+        rows = select(listing.rows(), filters, listing.kinds, listing.value)
+        columns = SORT_COLUMNS if operation == SALES_ORDERS.operation else {}
+        order = [(columns.get(name, name), descending) for name, descending in query.order]
+        rows = ordered(rows, order, listing.kinds, listing.value, listing.row_id)
+        if len(self._selections) >= SELECTION_CACHE:
+            self._selections.clear()
+        self._selections[key] = rows
         return rows
+
+    def _changed(self) -> None:
+        self._version += 1
 
     @_locked
     def churn(self, operation: str, query: ListQuery, rng: random.Random) -> None:
         """Shift offset paging: delete a row before the requested page, or insert one there."""
-        table, _ = self._tables[operation]
-        rows = self._select(operation, table, query)
+        listing = self._listings[operation]
+        rows = self._select(operation, query)
         before = rows[: min(len(rows), (query.number - 1) * query.size)]
-        if not len(before):
+        if not before:
             return
         if operation == SALES_ORDERS.operation and rng.random() < 0.5 and self._insert_before(before, query):
             return
-        victim = int(table.col("id")[before[rng.randrange(len(before))]])
+        victim = listing.row_id(before[rng.randrange(len(before))])
         {SALES_ORDERS.operation: self.delete_order, PRODUCTS.operation: self.delete_product,
          CUSTOMERS.operation: self.delete_customer}.get(operation, lambda _id: None)(str(victim))
 
-    def _insert_before(self, before: np.ndarray, query: ListQuery) -> bool:
+    def _insert_before(self, before: list[int], query: ListQuery) -> bool:
         if query.order and query.order[0] == ("id", True):
             self.create_order()  # newest first: a new order lands on page one
             return True
-        ids = np.sort(self.orders.table.col("id")[before])
-        for candidate in (ids[:-1][np.diff(ids) > 1] + 1).tolist():
-            if self.orders.table.row_of(candidate) is None:
-                self._add_order(self._new_order_record(order_id=candidate))
+        ids = sorted(self.orders.ids[row] for row in before)
+        for low, high in zip(ids, ids[1:]):
+            if high - low > 1 and self.orders.row_of(low + 1) is None:
+                self._add_order(self._new_order_record(order_id=low + 1))
                 return True
         return False
 
     # ---- views -------------------------------------------------------------------------
 
-    def _alive_row(self, store: OrderStore, record_id: str | int) -> int | None:
-        row = store.table.row_of(self._int(record_id))
-        return row if row is not None and store.table.col("alive")[row] else None
-
     @_locked
     def view_json(self, operation: str, record_id: str) -> str | None:
         """`data` of a single-resource answer as JSON, or None when the id is unknown."""
         if operation == "salesOrder.view":
-            row = self._alive_row(self.orders, record_id)
-            return None if row is None else self.orders.view_json(row)
+            row = self.orders.alive_row(self._int(record_id))
+            return None if row is None else self._renderer.view(self.orders.record(row))
         if operation == "product.viewV2":
             product = self.products.get(self._int(record_id))
             return None if product is None else dumps(
@@ -292,11 +319,8 @@ class World:
         if customer is None:
             return None
         addresses = customer["addresses"]
-        selected = np.ones(len(addresses), dtype=bool)
-        types = np.array([fold(a["type"]) for a in addresses], dtype=object)
-        for f in query.filters:
-            selected &= mask(STR, types, f.op, list(f.values))
-        matching = [render.customer_address(a) for a, keep in zip(addresses, selected.tolist()) if keep]
+        rows = select(range(len(addresses)), query.filters, {"type": STR}, lambda key, row: addresses[row][key])
+        matching = [render.customer_address(addresses[row]) for row in rows]
         start = (query.number - 1) * query.size
         return matching[start:start + query.size], len(matching)
 
@@ -310,26 +334,25 @@ class World:
 
     @_locked
     def order_ids(self) -> list[str]:
-        table = self.orders.table
-        return [str(i) for i in table.col("id")[table.rows_by_id(np.flatnonzero(table.col("alive")))].tolist()]
+        return [str(i) for i in sorted(self.orders.ids[row] for row in self.orders.alive_rows())]
 
     @_locked
     def order_count(self) -> int:
-        return int(self.orders.table.col("alive").sum())
+        return sum(self.orders.alive)
 
     def _order_row(self, order_id: str | int) -> int:
-        row = self._alive_row(self.orders, order_id)
+        row = self.orders.alive_row(self._int(order_id))
         if row is None:
             raise KeyError(f"sales order {order_id} does not exist")
         return row
 
     @_locked
     def order_view(self, order_id: str | int) -> dict:
-        return json.loads(self.orders.view_json(self._order_row(order_id)))
+        return json.loads(self._renderer.view(self.orders.record(self._order_row(order_id))))
 
     @_locked
     def order_list_item(self, order_id: str | int) -> dict:
-        return json.loads(self.orders.list_item_json(self._order_row(order_id)))
+        return json.loads(self._order_list_json(self._order_row(order_id)))
 
     @_locked
     def product_ids(self) -> list[str]:
@@ -387,9 +410,9 @@ class World:
     @_locked
     def find_orders(self, external_order_number: str) -> list[str]:
         """Ids of live orders carrying an external order number (case-insensitive)."""
-        table = self.orders.table
-        hit = mask("str", table.col("externalOrderNumber"), "equals", [external_order_number.casefold()])
-        return [str(i) for i in table.col("id")[np.flatnonzero(hit & table.col("alive"))].tolist()]
+        wanted = external_order_number.casefold()
+        return [str(self.orders.ids[row]) for row in self.orders.alive_rows()
+                if self.orders.record(row)["externalOrderNumber"].casefold() == wanted]
 
     # ---- orders: changes ---------------------------------------------------------------
 
@@ -411,8 +434,9 @@ class World:
                 "discount": int(round(float(discount) * self._discount_scale())), "taxRate": rate,
                 "comment": spec.get("comment", ""), "webId": spec.get("webId", ""), "parent": None}
 
-    def _with_totals(self, record: dict) -> dict:
-        totals(record["positions"])
+    @staticmethod
+    def _with_totals(record: dict) -> dict:
+        with_totals(record["positions"])
         record["net"] = sum(p["net"] for p in record["positions"])
         record["tax"] = sum(p["tax"] for p in record["positions"])
         return record
@@ -434,7 +458,7 @@ class World:
                          for _ in range(self._rng.randint(1, 3))]
         record = {
             "id": order_id, "documentNumber": str(self.orders.next_document), "status": status,
-            "date": to_berlin(now).date().toordinal(), "createdAt": now, "updatedAt": now,
+            "date": berlin_day(now), "createdAt": now, "updatedAt": now,
             "customerId": customer["id"], "projectId": customer["projectId"],
             "paymentMethodId": customer["paymentMethodId"], "shippingMethodId": customer["shippingMethodId"],
             "currency": currency, "externalOrderNumber": "", "externalOrderId": "", "transactionNumber": "",
@@ -443,7 +467,7 @@ class World:
             "positions": [self.position(p, currency, order_id, k) for k, p in enumerate(positions)],
         }
         if "date" in fields:
-            fields["date"] = to_berlin(parse_instant(str(fields["date"]))).date().toordinal()
+            fields["date"] = berlin_day(parse_instant(str(fields["date"])))
         for key in ("customerId", "projectId", "paymentMethodId", "shippingMethodId"):
             if key in fields:
                 fields[key] = int(fields[key])
@@ -452,6 +476,7 @@ class World:
 
     def _add_order(self, record: dict) -> str:
         self.orders.add(record)
+        self._changed()
         return str(record["id"])
 
     @_locked
@@ -468,7 +493,7 @@ class World:
         """Change fields (status, comment, external numbers, positions, position_quantities={position id: qty}, ...);
         updatedAt becomes the world time."""
         row = self._order_row(order_id)
-        record = json.loads(json.dumps(self.orders.record(row)))  # deep copy
+        record = copy.deepcopy(self.orders.record(row))
         quantities = changes.pop("position_quantities", None)
         positions = changes.pop("positions", None)
         fields = _canonical(changes, ORDER_FIELD_ALIASES, "order")
@@ -478,7 +503,7 @@ class World:
             if key in fields:
                 fields[key] = int(fields[key])
         if "date" in fields:
-            fields["date"] = to_berlin(parse_instant(str(fields["date"]))).date().toordinal()
+            fields["date"] = berlin_day(parse_instant(str(fields["date"])))
         record.update(fields)
         if positions is not None:
             record["positions"] = [self.position(p, record["currency"], record["id"], k)
@@ -490,6 +515,7 @@ class World:
             match[0]["quantity"] = float(qty)
         record["updatedAt"] = max(self.now_epoch(), record["createdAt"])
         self.orders.replace(row, self._with_totals(record))
+        self._changed()
 
     def cancel_order(self, order_id: str | int) -> None:
         self.update_order(order_id, status="canceled")
@@ -497,6 +523,7 @@ class World:
     @_locked
     def delete_order(self, order_id: str | int) -> None:
         self.orders.delete(self._order_row(order_id))
+        self._changed()
 
     # ---- products and customers: changes -----------------------------------------------
 
@@ -515,7 +542,7 @@ class World:
             self.products.add(product)
         else:
             self.products.replace(row, product)
-        self.catalog_version += 1
+        self._changed()
         return str(product["id"])
 
     @_locked
@@ -536,7 +563,7 @@ class World:
     @_locked
     def delete_product(self, product_id: str | int) -> None:
         self.products.delete(self.products.row_of(self._product(product_id)["id"]))
-        self.catalog_version += 1
+        self._changed()
 
     def _store_customer(self, row: int | None, customer: dict) -> str:
         customer["updatedAt"] = self.now_epoch()
@@ -544,8 +571,7 @@ class World:
             self.customers.add(customer)
         else:
             self.customers.replace(row, customer)
-            self.orders.customer_changed()
-        self.catalog_version += 1
+        self._changed()
         return str(customer["id"])
 
     @_locked
@@ -576,5 +602,4 @@ class World:
     @_locked
     def delete_customer(self, customer_id: str | int) -> None:
         self.customers.delete(self.customers.row_of(self._customer(customer_id)["id"]))
-        self.catalog_version += 1
-
+        self._changed()
