@@ -1,9 +1,12 @@
-"""Small record sets (products, customers, reference data): records by row; a deleted record keeps
-its row (orders that name it still render it)."""
+"""Small record sets (products, customers, reference data) and the checks every change shares."""
 from __future__ import annotations
+
+from typing import Any
 
 
 class RecordSet:
+    """Records by row; a deleted record keeps its row (orders that name it still render it)."""
+
     def __init__(self, records: list[dict]) -> None:
         self.records = list(records)
         self.alive = [True] * len(self.records)
@@ -39,3 +42,17 @@ class RecordSet:
     def alive_ids(self) -> list[int]:
         """Ids of the live records, ascending."""
         return sorted(self.records[row]["id"] for row in self.alive_rows())
+
+
+def record_id(value: str | int) -> int:
+    """An id from the API's digit-string form; -1 (no such record) for anything else."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() else -1
+
+
+def canonical(changes: dict[str, Any], aliases: dict[str, str], what: str) -> dict[str, Any]:
+    """Keyword changes under their record names; ValueError naming unknown fields."""
+    unknown = sorted(set(changes) - set(aliases))
+    if unknown:
+        raise ValueError(f"unknown {what} field(s): {', '.join(unknown)}")
+    return {aliases[k]: v for k, v in changes.items()}
