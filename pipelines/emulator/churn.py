@@ -4,35 +4,31 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from .query import ListQuery
-from .resources import CUSTOMERS, PRODUCTS, SALES_ORDERS
-
 if TYPE_CHECKING:
     from .world import World
 
 
-def shift_pages(world: World, operation: str, query: ListQuery, rng: random.Random) -> None:
-    """Delete a row sorting before the requested page, or (sales orders, half the time) insert one
-    there, so the client's next offset is off by one. The caller holds the world lock and marks the
-    data changed."""
-    listing = world.listing(operation)
-    rows = world.selected_rows(operation, query)
-    before = rows[: min(len(rows), (query.number - 1) * query.size)]
+def shift_pages(world: World, resource: str, before: list[int], newest_first: bool, rng: random.Random) -> None:
+    """Delete one of the rows `before` the requested page (`resource`: "orders", "products" or
+    "customers"), or for orders, half the time, insert one there, so the client's next offset is
+    off by one. The caller holds the world lock and marks the data changed."""
     if not before:
         return
-    if operation == SALES_ORDERS.operation and rng.random() < 0.5 and _insert_order_before(world, before, query):
+    if resource == "orders" and rng.random() < 0.5 and _insert_order_before(world, before, newest_first):
         return
-    victim = str(listing.row_id(before[rng.randrange(len(before))]))
-    delete = {SALES_ORDERS.operation: world.delete_order, PRODUCTS.operation: world.delete_product,
-              CUSTOMERS.operation: world.delete_customer}.get(operation)
-    if delete is not None:
-        delete(victim)
+    row = before[rng.randrange(len(before))]
+    if resource == "orders":
+        world.orders.delete(world.orders.book.ids[row])
+    elif resource == "products":
+        world.master.delete_product(world.master.products.records[row]["id"])
+    elif resource == "customers":
+        world.master.delete_customer(world.master.customers.records[row]["id"])
 
 
-def _insert_order_before(world: World, before: list[int], query: ListQuery) -> bool:
+def _insert_order_before(world: World, before: list[int], newest_first: bool) -> bool:
     """A new order on page one when listing newest first, else one filling a gap in the ids before
     the page; False when there is no gap."""
-    if query.order and query.order[0] == ("id", True):
+    if newest_first:
         world.orders.create()
         return True
     book = world.orders.book

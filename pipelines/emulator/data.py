@@ -200,6 +200,11 @@ def products(seed: int, count: int, project_count: int) -> list[dict]:
     return records
 
 
+def shipping_cost_id(order_id: int, index: int) -> int:
+    """The id of an order's shipping cost line `index` (they count down from order id * 1000 + 999)."""
+    return order_id * POSITION_ID_FACTOR + SHIPPING_COST_ID - index
+
+
 def external_order_number(order_id: int, project_id: int) -> str:
     prefix = SHOP_PROJECTS.get(project_id)
     if prefix == "SW":

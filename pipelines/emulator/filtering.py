@@ -82,6 +82,14 @@ def compared(kind: str, value: Any) -> Any:
     return fold(value) if kind == STR else value
 
 
+def meets(test: Test, kind: str, value: Any) -> bool:
+    """Whether a row value passes; a tuple holds the values of a row's many items (an order's line
+    items): one of them passing is enough, as with a join."""
+    if isinstance(value, tuple):
+        return any(test(compared(kind, item)) for item in value)
+    return test(compared(kind, value))
+
+
 def select(rows: Iterable[int], filters: Sequence[Filter], kinds: dict[str, str],
            value: Callable[[str, int], Any]) -> list[int]:
     """The rows meeting every filter; `value(key, row)` reads a row's value of a filter key
@@ -89,7 +97,7 @@ def select(rows: Iterable[int], filters: Sequence[Filter], kinds: dict[str, str]
     tests = [(f.key, kinds[f.key], test_for(kinds[f.key], f.op, f.values)) for f in filters]
     if not tests:
         return list(rows)
-    return [row for row in rows if all(test(compared(kind, value(key, row))) for key, kind, test in tests)]
+    return [row for row in rows if all(meets(test, kind, value(key, row)) for key, kind, test in tests)]
 
 
 def sort_key(kind: str, value: Any) -> tuple:

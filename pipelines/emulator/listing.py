@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .filtering import Filter, ordered, select
@@ -25,8 +25,7 @@ class Listing:
     rows: Callable[[], list[int]]  # the live rows
     value: Callable[[str, int], Any]  # a row's value of a key (None: no data)
     row_id: Callable[[int], int]
-    item_json: Callable[[int], str]
-    sort_keys: dict[str, str]  # an order field -> the key it sorts by, where they differ
+    sort_keys: dict[str, str] = field(default_factory=dict)  # an order field -> the key it sorts by, where they differ
 
     def search_as_contains(self, filters: Sequence[Filter]) -> list[Filter]:
         """`search` (products, reference data) means "contains", whatever operator names it."""
@@ -60,14 +59,15 @@ class Selections:
         return kept
 
 
-def page_body(listing: Listing, rows: list[int], query: ListQuery) -> str:
+def page_body(rows: list[int], query: ListQuery, item_json: Callable[[int], str]) -> str:
     """A v1/v2 list body: one page of the rows and `extra` with the total and the page."""
     start = (query.number - 1) * query.size
     extra = {"totalCount": len(rows), "page": {"number": query.number, "size": query.size}}
-    return _body(rows[start:start + query.size], listing.item_json, extra)
+    return _body(rows[start:start + query.size], item_json, extra)
 
 
-def cursor_body(listing: Listing, rows: list[int], query: ListQuery, empty_end: bool) -> str:
+def cursor_body(listing: Listing, rows: list[int], query: ListQuery, item_json: Callable[[int], str],
+                empty_end: bool) -> str:
     """A v2 cursor page: the rows after the cursor's id (in the listing's id order); the last page
     carries an empty cursor when `empty_end`, else none."""
     descending = bool(query.order and query.order[0][1])
@@ -81,7 +81,7 @@ def cursor_body(listing: Listing, rows: list[int], query: ListQuery, empty_end: 
         extra["cursor"] = {"nextCursor": encode_cursor(listing.row_id(page[-1])), "size": query.size}
     elif empty_end:
         extra["cursor"] = {"nextCursor": "", "size": query.size}
-    return _body(page, listing.item_json, extra)
+    return _body(page, item_json, extra)
 
 
 def _body(rows: list[int], item_json: Callable[[int], str], extra: dict) -> str:

@@ -68,8 +68,11 @@ class MasterData:
     def product_any(self, product_id: int) -> dict:
         return self.products.get(product_id, include_deleted=True)
 
+    def project_any(self, project_id: int) -> dict | None:
+        return self.projects.get(project_id, include_deleted=True)
+
     def project_name(self, project_id: int) -> str:
-        project = self.projects.get(project_id, include_deleted=True)
+        project = self.project_any(project_id)
         return project["name"] if project else ""
 
     def project_item(self, project: dict) -> dict:

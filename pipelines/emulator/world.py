@@ -14,14 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import churn, render
+from . import churn, render, v3
 from .clock import Clock
-from .filtering import STR, select
+from .filtering import INT, STR, select
 from .listing import Listing, Selections, cursor_body, dumps, page_body
 from .masterdata import MasterData
 from .orders import Orders
 from .query import ListQuery
 from .records import RecordSet, record_id
+from .render_v3 import V3Options
 from .resources import (
     CUSTOMER_EXTRACT,
     CUSTOMER_KINDS,
@@ -39,9 +40,13 @@ from .resources import (
     SHIPPING_METHODS,
     SORT_COLUMNS,
 )
+from .resources_v3 import CUSTOMERS_V3, SALES_ORDERS_V3
 from .settings import EmulatorSettings
+from .view_v3 import V3View
 
 ORDER_COLUMNS = ("createdAt", "updatedAt")  # order filter keys read from the book's columns, not the record
+RESOURCES = {SALES_ORDERS.operation: "orders", SALES_ORDERS_V3.operation: "orders", PRODUCTS.operation: "products",
+             CUSTOMERS.operation: "customers", CUSTOMERS_V3.operation: "customers"}  # what churn changes
 
 
 def _locked(method: Callable) -> Callable:
@@ -77,25 +82,31 @@ class World:
         self._renderer = render.OrderRenderer(self.master.customer_any, self.master.product_any,
                                               self._discount_scale, self._shipping_in_net_sales)
         self._renderer.warm([c["id"] for c in self.master.customers.records])
+        self._v3 = V3View(self.orders.book, self.master, self._order_value, self._v3_options)
+        self._listings, self._items_json = self._v1_listings()
+        self._listings.update(self._v3.listings())
+
+    def _v1_listings(self) -> tuple[dict[str, Listing], dict[str, Callable[[int], str]]]:
+        """The v1/v2 lists: how each reads its rows, and each row's item as JSON."""
         master = self.master
-        self._listings = {
-            SALES_ORDERS.operation: Listing(ORDER_SORT_KINDS, self.orders.book.alive_rows, self._order_value,
-                                            self.orders.book.ids.__getitem__, self._order_list_json, SORT_COLUMNS),
-            PRODUCTS.operation: _record_listing(master.products, PRODUCT_KINDS, self._product_value,
-                                                lambda product: dumps(master.product_item(product))),
-            CUSTOMERS.operation: _record_listing(master.customers, CUSTOMER_KINDS,
-                                                 _item_value(master.customers, CUSTOMER_EXTRACT, lambda c: c),
-                                                 lambda customer: dumps(render.customer_list_item(customer))),
-            PROJECTS.operation: _record_listing(master.projects, PROJECTS.kinds,
-                                                _item_value(master.projects, PROJECT_EXTRACT, master.project_item),
-                                                lambda project: dumps(master.project_item(project))),
-            PAYMENT_METHODS.operation: _record_listing(
-                master.payment_methods, PAYMENT_METHODS.kinds,
-                _item_value(master.payment_methods, PAYMENT_EXTRACT, render.payment_method_item),
-                lambda method: dumps(render.payment_method_item(method))),
-            SHIPPING_METHODS.operation: _record_listing(master.shipping_methods, {}, lambda key, row: None,
-                                                        lambda method: dumps(render.shipping_method_item(method))),
-        }
+        listings = {SALES_ORDERS.operation: Listing(ORDER_SORT_KINDS, self.orders.book.alive_rows, self._order_value,
+                                                    self.orders.book.ids.__getitem__, SORT_COLUMNS)}
+        items = {SALES_ORDERS.operation: self._order_list_json}
+        for operation, records, kinds, value, item in (
+            (PRODUCTS.operation, master.products, PRODUCT_KINDS, self._product_value, master.product_item),
+            (CUSTOMERS.operation, master.customers, CUSTOMER_KINDS,
+             _item_value(master.customers, CUSTOMER_EXTRACT, lambda customer: customer), render.customer_list_item),
+            (PROJECTS.operation, master.projects, PROJECTS.kinds,
+             _item_value(master.projects, PROJECT_EXTRACT, master.project_item), master.project_item),
+            (PAYMENT_METHODS.operation, master.payment_methods, PAYMENT_METHODS.kinds,
+             _item_value(master.payment_methods, PAYMENT_EXTRACT, render.payment_method_item),
+             render.payment_method_item),
+            (SHIPPING_METHODS.operation, master.shipping_methods, {}, lambda key, row: None,
+             render.shipping_method_item),
+        ):
+            listings[operation] = _record_listing(records, kinds, value)
+            items[operation] = _item_json(records, item)
+        return listings, items
 
     # ---- settings that shape answers ---------------------------------------------------
 
@@ -127,6 +138,10 @@ class World:
         product = self.master.products.records[row]
         read = PRODUCT_EXTRACT.get(key)
         return read(product, self.master.project_name(product["projectId"])) if read else None
+
+    def _v3_options(self) -> V3Options:
+        settings = self.settings
+        return V3Options(settings.v3_amounts, settings.v3_unknown_status, settings.v3_address_ids == "separate")
 
     def listing(self, operation: str) -> Listing:
         return self._listings[operation]
@@ -160,16 +175,43 @@ class World:
     @_locked
     def list_body(self, operation: str, query: ListQuery) -> str:
         """The complete JSON body of a list answer."""
-        listing = self._listings[operation]
         rows = self.selected_rows(operation, query)
         if query.by_cursor:
-            return cursor_body(listing, rows, query, self.settings.customer_cursor_end == "empty")
-        return page_body(listing, rows, query)
+            return cursor_body(self._listings[operation], rows, query, self._items_json[operation],
+                               self.settings.customer_cursor_end == "empty")
+        return page_body(rows, query, self._items_json[operation])
 
     @_changing
     def churn(self, operation: str, query: ListQuery, rng: random.Random) -> None:
         """Shift offset paging (see churn.shift_pages)."""
-        churn.shift_pages(self, operation, query, rng)
+        rows = self.selected_rows(operation, query)
+        churn.shift_pages(self, RESOURCES.get(operation, ""), rows[:(query.number - 1) * query.size],
+                          query.order[:1] == (("id", True),), rng)
+
+    @_locked
+    def v3_list(self, operation: str, query: v3.V3Query, url: Callable[[dict[str, Any]], str],
+                path: str) -> tuple[bytes, int]:
+        """A v3 list answer's body and how many records it holds; `url` and `path` make its links."""
+        listing = self._listings[operation]
+        page = v3.page(listing, self._selections.rows(operation, listing, query.filters, query.sort), query, url,
+                       path)
+        if operation == SALES_ORDERS_V3.operation:
+            return v3.body(page, lambda row: self._v3.order_resource(row, query.includes)), len(page.rows)
+        return v3.body(page, lambda row: self._v3.customer_resource(row, query.includes)), len(page.rows)
+
+    @_changing
+    def churn_v3(self, operation: str, query: v3.V3Query, rng: random.Random) -> None:
+        """Shift offset paging of a v3 list (see churn.shift_pages)."""
+        rows = self._selections.rows(operation, self._listings[operation], query.filters, query.sort)
+        first, descending = query.sort[0]
+        churn.shift_pages(self, RESOURCES[operation], rows[:(query.page - 1) * query.per_page],
+                          descending and first in ("id", *ORDER_COLUMNS), rng)
+
+    @_locked
+    def order_v3_json(self, order_id: str, includes: frozenset[str]) -> str | None:
+        """The body of a v3 order view, or None when the id is unknown."""
+        row = self.orders.book.alive_row(record_id(order_id))
+        return None if row is None else dumps({"data": self._v3.order_resource(row, includes)})
 
     @_locked
     def view_json(self, operation: str, record_id_text: str) -> str | None:
@@ -216,6 +258,11 @@ class World:
         return json.loads(self._order_list_json(self.orders.row(order_id)))
 
     @_locked
+    def order_v3(self, order_id: str | int, includes: tuple[str, ...] = ("lineItems",)) -> dict:
+        """The order as v3 answers it (list item and view alike), with `includes`."""
+        return json.loads(dumps(self._v3.order_resource(self.orders.row(order_id), frozenset(includes))))
+
+    @_locked
     def find_orders(self, external_order_number: str) -> list[str]:
         """Ids of live orders carrying an external order number (case-insensitive)."""
         return self.orders.find(external_order_number)
@@ -243,6 +290,13 @@ class World:
     @_locked
     def customer_view(self, customer_id: str | int) -> dict:
         return json.loads(dumps(render.customer_view(self.master.customer(customer_id))))
+
+    @_locked
+    def customer_v3(self, customer_id: str | int, includes: tuple[str, ...] = ()) -> dict:
+        """The customer as the v3 customer list answers it, with `includes`."""
+        customer = self.master.customer(customer_id)
+        return json.loads(dumps(self._v3.customer_resource(self.master.customers.row_of(customer["id"]),
+                                                           frozenset(includes))))
 
     @_locked
     def customer_addresses(self, customer_id: str | int) -> list[dict]:
@@ -311,10 +365,12 @@ class World:
         self.master.delete_customer(customer_id)
 
 
-def _record_listing(records: RecordSet, kinds: dict[str, str], value: Callable[[str, int], Any],
-                    item_json: Callable[[dict], str]) -> Listing:
-    return Listing({**kinds, "id": "int"}, records.alive_rows, value, lambda row: records.records[row]["id"],
-                   lambda row: item_json(records.records[row]), {})
+def _record_listing(records: RecordSet, kinds: dict[str, str], value: Callable[[str, int], Any]) -> Listing:
+    return Listing({**kinds, "id": INT}, records.alive_rows, value, lambda row: records.records[row]["id"])
+
+
+def _item_json(records: RecordSet, render_item: Callable[[dict], dict]) -> Callable[[int], str]:
+    return lambda row: dumps(render_item(records.records[row]))
 
 
 def _item_value(records: RecordSet, extract: dict, item: Callable[[dict], dict]) -> Callable[[str, int], Any]:
