@@ -91,12 +91,12 @@ class MasterData:
         product = data.product(random.Random(f"{self._seed}:product:{product_id}"), product_id,
                                len(self.projects.records))
         product.update(self._product_fields(dict(fields)))
-        return self._store_product(None, product)
+        return self._store_product(product)
 
     def update_product(self, product_id: str | int, **changes: Any) -> None:
         product = dict(self.product(product_id))
         product.update(self._product_fields(dict(changes)))
-        self._store_product(self.products.row_of(product["id"]), product)
+        self._store_product(product)
 
     def delete_product(self, product_id: str | int) -> None:
         self.products.delete(self.products.row_of(self.product(product_id)["id"]))
@@ -109,14 +109,11 @@ class MasterData:
             fields["netCents"] = cents(price)
         return fields
 
-    def _store_product(self, row: int | None, product: dict) -> str:
+    def _store_product(self, product: dict) -> str:
         product["grossCents"] = (product["netCents"] * (100 + product["taxRate"]) + 50) // 100
         product["salesTax"] = "standard" if product["taxRate"] == 19 else ("reduced" if product["taxRate"] else "free")
         product["updatedAt"] = self._now()
-        if row is None:
-            self.products.add(product)
-        else:
-            self.products.replace(row, product)
+        self.products.put(product)
         return str(product["id"])
 
     # ---- customers ---------------------------------------------------------------------
@@ -127,12 +124,12 @@ class MasterData:
                                  len(self.projects.records))
         self._change_customer(customer, fields)
         customer["createdAt"] = self._now()
-        return self._store_customer(None, customer)
+        return self._store_customer(customer)
 
     def update_customer(self, customer_id: str | int, **changes: Any) -> None:
         customer = dict(self.customer(customer_id))
         self._change_customer(customer, changes)
-        self._store_customer(self.customers.row_of(customer["id"]), customer)
+        self._store_customer(customer)
 
     def delete_customer(self, customer_id: str | int) -> None:
         self.customers.delete(self.customers.row_of(self.customer(customer_id)["id"]))
@@ -146,10 +143,7 @@ class MasterData:
                                                     {**customer, "name": fields.get("name", customer["name"])})
         customer.update(fields)
 
-    def _store_customer(self, row: int | None, customer: dict) -> str:
+    def _store_customer(self, customer: dict) -> str:
         customer["updatedAt"] = self._now()
-        if row is None:
-            self.customers.add(customer)
-        else:
-            self.customers.replace(row, customer)
+        self.customers.put(customer)
         return str(customer["id"])

@@ -24,14 +24,15 @@ class RecordSet:
     def next_id(self) -> int:
         return max(self._rows, default=0) + 1
 
-    def add(self, record: dict) -> int:
-        row = self._rows[record["id"]] = len(self.records)
-        self.records.append(record)
-        self.alive.append(True)
-        return row
-
-    def replace(self, row: int, record: dict) -> None:
-        self.records[row] = record
+    def put(self, record: dict) -> None:
+        """Store a record: a new one (by id) on a new row, else in place of the one it replaces."""
+        row = self._rows.get(record["id"])
+        if row is None:
+            self._rows[record["id"]] = len(self.records)
+            self.records.append(record)
+            self.alive.append(True)
+        else:
+            self.records[row] = record
 
     def delete(self, row: int) -> None:
         self.alive[row] = False
