@@ -58,6 +58,8 @@ def parse_v3_query(query: str, pagination: str | None, spec: V3ListSpec, include
         else:
             cursor = _decode(params["cursor"], violations)
     sort = _sort(params.get("sort"), spec, violations)
+    if cursor is not None and set(cursor) != {"_pointsToNextItems", *(name for name, _ in sort)}:
+        violations["cursor"] = [invalid("cursor")]  # made for another sort
     chosen = _includes(params.get("include"), includes, violations)
     filters = _filters(params.get("filter"), spec, violations)
     search = params.get("search")

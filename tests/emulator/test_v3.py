@@ -126,6 +126,7 @@ def test_prev_cursor_walks_back(client: Client) -> None:
 
 @pytest.mark.parametrize("params, headers, violation", [
     ({"cursor": "eyJpZCI6MX0"}, {}, "cursor"), ({"perPage": 10, "cursor": "%%%"}, CURSOR, "cursor"),
+    ({"sort": "updatedAt", "cursor": "eyJpZCI6MSwiX3BvaW50c1RvTmV4dEl0ZW1zIjp0cnVlfQ"}, CURSOR, "cursor"),
     ({}, {"x-pagination": "pages"}, "x-pagination"),
     ({"sort": "updatedAt,netSales"}, {}, "sort"), ({"include": "lineItems,positions"}, {}, "include"),
 ])
