@@ -61,6 +61,11 @@ class OrderBook:
         kept = self._kept.get(row)
         return kept if kept is not None else self._seeded_record(row)
 
+    def header(self, row: int) -> dict:
+        """The record, but a seeded one without its positions (cheaper: what list items need)."""
+        kept = self._kept.get(row)
+        return kept if kept is not None else self._seeded.record(row, positions=False)
+
     def add(self, record: dict) -> int:
         row = len(self.ids)
         self.ids.append(record["id"])
@@ -119,7 +124,7 @@ class Orders:
         """Ids of live orders carrying an external order number (case-insensitive)."""
         wanted = external_order_number.casefold()
         return [str(self.book.ids[row]) for row in self.book.alive_rows()
-                if self.book.record(row)["externalOrderNumber"].casefold() == wanted]
+                if self.book.header(row)["externalOrderNumber"].casefold() == wanted]
 
     def position(self, spec: dict, currency: str, order_id: int, index: int) -> dict:
         """An internal position from `{"product": {"id"}, "quantity", "price": {"amount"}, "discount",

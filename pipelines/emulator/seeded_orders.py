@@ -83,8 +83,9 @@ class SeededOrders:
             return {}
         return {k * self.count // len(values): value for k, value in enumerate(values)}
 
-    def record(self, index: int) -> dict:
-        """The complete record of seeded order `index` (0-based), positions and totals included."""
+    def record(self, index: int, positions: bool = True) -> dict:
+        """The record of seeded order `index` (0-based) with its totals, and its positions unless
+        `positions` is false (a list item needs only the totals, and pages read many)."""
         draw = random.Random((self._seed << 32) + index).random
         catalog = self._catalog
         forced = self._forced
@@ -96,7 +97,7 @@ class SeededOrders:
         project = 1 + int(draw() * catalog.project_count)
         payment = 1 + int(draw() * len(data.PAYMENT_METHODS))
         shipping = 1 + int(draw() * len(data.SHIPPING_METHODS))
-        positions = self._positions(draw, order_id, count, currency)
+        lines = self._positions(draw, order_id, count, currency, positions)
         charged = (catalog.shipping_product and shipping != data.PICKUP_SHIPPING_METHOD
                    and draw() < data.SHIPPING_COST_SHARE)
         created = self.created[index]
@@ -112,16 +113,18 @@ class SeededOrders:
             "comment": data.comment(order_id),
             "editor": "Shopware" if project in data.SHOP_PROJECTS else "Administrator",
             "autoShipping": True, "billingAddress": None, "shippingAddress": None,
-            "net": sum(p["net"] for p in positions), "tax": sum(p["tax"] for p in positions),
+            "net": sum(line[0] for line in lines), "tax": sum(line[1] for line in lines),
             "shippingCosts": [{"productId": catalog.shipping_product, "quantity": 1, "taxRate": 19,
                                "price": round(data.SHIPPING_COST_NET_CENTS * data.EUR_RATE[currency])}]
             if charged else [],
-            "positions": positions,
+            **({"positions": [line[2] for line in lines]} if positions else {}),
         }
 
-    def _positions(self, draw: Callable[[], float], order_id: int, count: int, currency: str) -> list[dict]:
-        """`count` positions; in some orders of three or more the first is a set and the next two its
-        parts, which are priced at 0 (the set carries the price)."""
+    def _positions(self, draw: Callable[[], float], order_id: int, count: int, currency: str,
+                   records: bool) -> list[tuple[int, int, dict | None]]:
+        """(net, tax, position record or None unless `records`) of `count` positions; in some orders
+        of three or more the first is a set and the next two its parts, priced at 0 (the set carries
+        the price)."""
         kit = count >= 3 and draw() < data.KIT_SHARE
         first_id = order_id * data.POSITION_ID_FACTOR
         goods, rate = self._catalog.goods, data.EUR_RATE[currency]
@@ -133,9 +136,10 @@ class SeededOrders:
             part = kit and k in (1, 2)
             price = 0 if part else round(good.net_cents * rate)
             net = net_cents(price, quantity, discount)
-            positions.append({
+            tax = tax_cents(net, good.tax_rate)
+            positions.append((net, tax, {
                 "id": first_id + k + 1, "productId": good.id, "quantity": quantity, "price": price,
-                "discount": discount, "taxRate": good.tax_rate, "net": net, "tax": tax_cents(net, good.tax_rate),
+                "discount": discount, "taxRate": good.tax_rate, "net": net, "tax": tax,
                 "parent": first_id + 1 if part else None, "comment": "", "webId": "",
-            })
+            } if records else None))
         return positions

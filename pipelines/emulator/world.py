@@ -128,11 +128,11 @@ class World:
         read = ORDER_VALUES.get(key)
         if read is None:
             return None
-        record = book.record(row)
+        record = book.header(row)
         return read(record, self.master.customer_any(record["customerId"]))
 
     def _order_list_json(self, row: int) -> str:
-        return self._renderer.list_item(self.orders.book.record(row))
+        return self._renderer.list_item(self.orders.book.header(row))
 
     def _product_value(self, key: str, row: int) -> Any:
         product = self.master.products.records[row]
