@@ -9,7 +9,8 @@ random page, with its size in bytes, so a client's benchmark can subtract the em
 own time. `--baseline DIR` measures another checkout's emulator in the same run, first
 (e.g. `git archive REV pipelines | tar -x -C DIR`), so old and new meet the same load;
 figures an older emulator cannot answer are left out. Other work on the machine shows in
-the figures: the load average before each emulator is printed.
+the wall times: the load average before each emulator is printed, and beside each median the
+emulator process's own CPU time per request, which other work barely moves.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -32,6 +34,15 @@ TARGETS_MS = {"list page of 50 orders": 5.0, "single order view": 2.0}
 STARTUP_TARGET_S = 10.0
 V3_PAGE = 1000
 V3_REQUESTS = 20  # a v3 page takes a thousand times a list item's work
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux /proc), 0.0 where unknown."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timings(call: Callable[[], requests.Response], count: int, sizes: list[int] | None = None) -> list[float]:
@@ -111,56 +122,71 @@ def measure(quick: bool = False, rounds: int = 3) -> dict[str, list[float]]:
     return figures
 
 
-def run_emulator(args: argparse.Namespace, checkout: Path | None) -> tuple[float, dict[str, list[float]], list[int]]:
-    """Start-up seconds, ms per request kind, and the byte sizes of the v3 pages (empty: no v3)."""
+@dataclass
+class Run:
+    """One emulator's figures: start-up, ms per request kind, the emulator's own CPU ms per request
+    of each kind (unlike the wall time, barely moved by other work on the machine), v3 page sizes."""
+
+    startup: float
+    wall: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    v3_sizes: list[int] = field(default_factory=list)
+
+
+def run_emulator(args: argparse.Namespace, checkout: Path | None) -> Run:
     process, base, startup = start_server(args, checkout)
     rng = random.Random(1)
     session = _session()
-    v3_sizes: list[int] = []
+    run = Run(startup)
+
+    def measure_kind(name: str, call: Callable[[], requests.Response], count: int,
+                     sizes: list[int] | None = None) -> None:
+        before = cpu_seconds(process.pid)
+        run.wall[name] = timings(call, count, sizes)
+        run.cpu[name] = (cpu_seconds(process.pid) - before) * 1000 / count
+
     try:
         for _ in range(20):  # warm up the connection and the code paths
             session.get(f"{base}/api/v1/shippingMethods")
         total = session.get(f"{base}/api/v1/salesOrders").json()["extra"]["totalCount"]
         pages = max(1, total // 50)
         ids = _order_ids(session, base, pages, rng, 20)
-        results = {
-            "baseline: shipping methods": timings(lambda: session.get(f"{base}/api/v1/shippingMethods"), args.requests),
-            "list page of 50 orders": timings(lambda: session.get(f"{base}/api/v1/salesOrders", params={
-                "page[number]": rng.randint(1, pages), "page[size]": 50}), args.requests),
-            "list page of 50, updatedAt filter": timings(lambda: session.get(f"{base}/api/v1/salesOrders", params={
-                "filter[0][key]": "updatedAt", "filter[0][op]": "greaterThanOrEquals",
-                "filter[0][value]": "2025-01-01T00:00:00+01:00",
-                "page[number]": rng.randint(1, max(1, pages // 2)), "page[size]": 50}), args.requests),
-            "single order view": timings(lambda: session.get(f"{base}/api/v1/salesOrders/{rng.choice(ids)}"),
-                                         args.requests),
-        }
+        measure_kind("baseline: shipping methods", lambda: session.get(f"{base}/api/v1/shippingMethods"),
+                     args.requests)
+        measure_kind("list page of 50 orders", lambda: session.get(f"{base}/api/v1/salesOrders", params={
+            "page[number]": rng.randint(1, pages), "page[size]": 50}), args.requests)
+        measure_kind("list page of 50, updatedAt filter", lambda: session.get(f"{base}/api/v1/salesOrders", params={
+            "filter[0][key]": "updatedAt", "filter[0][op]": "greaterThanOrEquals",
+            "filter[0][value]": "2025-01-01T00:00:00+01:00",
+            "page[number]": rng.randint(1, max(1, pages // 2)), "page[size]": 50}), args.requests)
+        measure_kind("single order view", lambda: session.get(f"{base}/api/v1/salesOrders/{rng.choice(ids)}"),
+                     args.requests)
         v3_pages = max(1, total // V3_PAGE)
         if session.get(f"{base}/api/v3/salesOrders").status_code == 200:
-            results[f"v3 page of {V3_PAGE} orders with line items"] = timings(
-                lambda: session.get(f"{base}/api/v3/salesOrders", params={
-                    "include": "lineItems", "perPage": V3_PAGE, "page": rng.randint(1, v3_pages)}),
-                V3_REQUESTS, v3_sizes)
+            measure_kind(f"v3 page of {V3_PAGE} orders with line items", lambda: session.get(
+                f"{base}/api/v3/salesOrders", params={"include": "lineItems", "perPage": V3_PAGE,
+                                                      "page": rng.randint(1, v3_pages)}), V3_REQUESTS, run.v3_sizes)
     finally:
         stop_server(process, session)
-    return startup, results, v3_sizes
+    return run
 
 
-def report(label: str, load: tuple[float, ...], startup: float, results: dict[str, list[float]],
-           v3_sizes: list[int]) -> None:
-    baseline = statistics.median(results["baseline: shipping methods"])
+def report(label: str, load: tuple[float, ...], run: Run) -> None:
+    baseline = statistics.median(run.wall["baseline: shipping methods"])
     print(f"{label}; load average before: {load[0]:.2f} on {os.cpu_count()} CPUs")
-    print(f"start-up: {startup:.2f} s (target < {STARTUP_TARGET_S:.0f} s) "
-          f"{'ok' if startup < STARTUP_TARGET_S else 'MISSED'}")
-    print(f"{'request':<44} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11} {'target ms':>10}  result")
-    for name, samples in results.items():
+    print(f"start-up: {run.startup:.2f} s (target < {STARTUP_TARGET_S:.0f} s) "
+          f"{'ok' if run.startup < STARTUP_TARGET_S else 'MISSED'}")
+    print(f"{'request':<44} {'median ms':>10} {'p95 ms':>8} {'x baseline':>11} {'CPU ms':>8} {'target ms':>10}  "
+          "result")
+    for name, samples in run.wall.items():
         median = statistics.median(samples)
         target = TARGETS_MS.get(name)
         verdict = "" if target is None else ("ok" if median <= target else "MISSED")
-        print(f"{name:<44} {median:>10.2f} {p95(samples):>8.2f} {median / baseline:>11.1f} "
+        print(f"{name:<44} {median:>10.2f} {p95(samples):>8.2f} {median / baseline:>11.1f} {run.cpu[name]:>8.2f} "
               f"{'' if target is None else f'{target:.1f}':>10}  {verdict}")
-    if v3_sizes:
-        print(f"v3 page size: {statistics.median(v3_sizes) / 1e6:.2f} MB median "
-              f"({min(v3_sizes) / 1e6:.2f}-{max(v3_sizes) / 1e6:.2f} MB)")
+    if run.v3_sizes:
+        print(f"v3 page size: {statistics.median(run.v3_sizes) / 1e6:.2f} MB median "
+              f"({min(run.v3_sizes) / 1e6:.2f}-{max(run.v3_sizes) / 1e6:.2f} MB)")
     print()
 
 
@@ -178,7 +204,7 @@ def main() -> int:
     emulators = ([(f"baseline: {args.baseline}", args.baseline)] if args.baseline else []) + [("this checkout", None)]
     for label, checkout in emulators:
         load = os.getloadavg()
-        report(label, load, *run_emulator(args, checkout))
+        report(label, load, run_emulator(args, checkout))
     return 0
 
 

@@ -89,6 +89,12 @@ def order_flags(record: dict) -> dict[str, bool]:
             "stockOk": not created, "prepaidOk": not created or record["paymentMethodId"] != PREPAYMENT_METHOD}
 
 
+@functools.cache
+def _flags_json(flags: tuple[tuple[str, bool], ...]) -> str:
+    """The checks as JSON members (a handful of combinations, each written once)."""
+    return ",".join(f'"{name}":{BOOL[value]}' for name, value in flags)
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -189,9 +195,8 @@ class OrderRenderer:
         """JSON of a list item: no positions, netSales and total as plain numbers."""
         created = timestamp(record["createdAt"], record["id"], field=1)
         net, total = self._amounts(record)
-        flags = ",".join(f'"{name}":{BOOL[value]}' for name, value in order_flags(record).items())
         return (
-            f'{{{self._common(record, created)},{flags},'
+            f'{{{self._common(record, created)},{_flags_json(tuple(order_flags(record).items()))},'
             f'"netSales":{net / 100!r},"total":{total / 100!r},'
             f'"desiredDeliveryDateAsCalendarWeek":false,'
             f'"log":{{"createdAt":"{created}","createdBy":{{"id":"1","name":'

@@ -128,11 +128,12 @@ class SeededOrders:
         kit = count >= 3 and draw() < data.KIT_SHARE
         first_id = order_id * data.POSITION_ID_FACTOR
         goods, rate = self._catalog.goods, data.EUR_RATE[currency]
+        quantities, discounts = data.QUANTITIES, data.DISCOUNTS_BP
         positions = []
-        for k in range(count):
-            good = _pick(draw(), goods)
-            quantity = float(_pick(draw(), data.QUANTITIES))
-            discount = _pick(draw(), data.DISCOUNTS_BP)
+        for k in range(count):  # the picks written out: this loop runs for every position of every page
+            good = goods[int(draw() * len(goods))]
+            quantity = float(quantities[int(draw() * len(quantities))])
+            discount = discounts[int(draw() * len(discounts))]
             part = kit and k in (1, 2)
             price = 0 if part else round(good.net_cents * rate)
             net = net_cents(price, quantity, discount)
