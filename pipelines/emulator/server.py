@@ -233,7 +233,7 @@ class Application:
         """A v3 list; slow per record (`v3_latency_per_order_ms`) or 504 above a page size
         (`v3_fail_above`) where the settings say so."""
         settings = self.settings
-        parsed = v3.parse_v3_query(query, pagination, spec, spec.includes, settings.oversize_page)
+        parsed = v3.parse_v3_query(query, pagination, spec, settings.oversize_page)
         if settings.v3_fail_above and parsed.per_page > settings.v3_fail_above:
             return self.bare(SLOW_PAGE_STATUS, HTTPStatus(SLOW_PAGE_STATUS).phrase)
         if parsed.mode != "cursor" and parsed.page > 1:

@@ -41,8 +41,7 @@ class V3Query:
     cursor: dict | None  # the decoded cursor of a cursor page after the first
 
 
-def parse_v3_query(query: str, pagination: str | None, spec: V3ListSpec, includes: tuple[str, ...],
-                   oversize: str) -> V3Query:
+def parse_v3_query(query: str, pagination: str | None, spec: V3ListSpec, oversize: str) -> V3Query:
     """Validate a v3 list request; raises a 400 Problem naming every violation."""
     params = parse_deep(query)
     violations: dict[str, list[str]] = {}
@@ -60,7 +59,7 @@ def parse_v3_query(query: str, pagination: str | None, spec: V3ListSpec, include
     sort = _sort(params.get("sort"), spec, violations)
     if cursor is not None and set(cursor) != {"_pointsToNextItems", *(name for name, _ in sort)}:
         violations["cursor"] = [invalid("cursor")]  # made for another sort
-    chosen = _includes(params.get("include"), includes, violations)
+    chosen = _includes(params.get("include"), spec.includes, violations)
     filters = _filters(params.get("filter"), spec, violations)
     search = params.get("search")
     if spec.search_keys and isinstance(search, str) and search:
