@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -26,34 +26,41 @@ def utc_offset(epoch: int) -> int:
     return offset
 
 
+def berlin_day(epoch: int) -> int:
+    """Ordinal of the Berlin calendar day of an instant."""
+    return (epoch + utc_offset(epoch)) // 86400 + _EPOCH_ORDINAL
+
+
 _DAYS: dict[int, str] = {}  # local day number -> "YYYY-MM-DD"
 _OFFSET_TEXT: dict[int, str] = {}  # offset seconds -> "+01:00"
 
 
 def iso(epoch: float) -> str:
-    """ISO-8601 at second precision with the Berlin offset of that instant (DST aware).
-
-    Assembled from cached day and offset strings because it runs for every timestamp of
-    every answer.
-    """
+    """ISO-8601 at second precision with the Berlin offset of that instant (DST aware)."""
     epoch = int(epoch)
     offset = utc_offset(epoch)
-    day, seconds = divmod(epoch + offset, 86400)
-    day_text = _DAYS.get(day)
-    if day_text is None:
-        day_text = _DAYS[day] = date.fromordinal(day + _EPOCH_ORDINAL).isoformat()
     offset_text = _OFFSET_TEXT.get(offset)
     if offset_text is None:
         hours, minutes = divmod(abs(offset) // 60, 60)
         offset_text = _OFFSET_TEXT[offset] = f"{'+' if offset >= 0 else '-'}{hours:02d}:{minutes:02d}"
-    hour, rest = divmod(seconds, 3600)
-    minute, second = divmod(rest, 60)
-    return f"{day_text}T{hour:02d}:{minute:02d}:{second:02d}{offset_text}"
+    return _local_text(epoch + offset, offset_text)
 
 
 def iso_utc(epoch: float) -> str:
     """ISO-8601 at second precision in UTC, written with `Z`."""
-    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _local_text(int(epoch), "Z")
+
+
+def _local_text(local_seconds: int, zone: str) -> str:
+    """Date and time of local seconds since the epoch, then `zone`; assembled from cached day
+    strings because it runs for every timestamp of every answer."""
+    day, seconds = divmod(local_seconds, 86400)
+    day_text = _DAYS.get(day)
+    if day_text is None:
+        day_text = _DAYS[day] = date.fromordinal(day + _EPOCH_ORDINAL).isoformat()
+    hour, rest = divmod(seconds, 3600)
+    minute, second = divmod(rest, 60)
+    return f"{day_text}T{hour:02d}:{minute:02d}:{second:02d}{zone}"
 
 
 def parse_instant(value: str) -> int:

@@ -1,19 +1,12 @@
-"""Deterministic seeded data of a German merchant.
-
-Reference data, customers and products are small and kept as records. Sales orders are
-generated as numpy columns (one row per order, one row per position), so a million of
-them fit in memory and start up fast; their JSON is rendered on demand (see render.py).
-"""
+"""Deterministic seeded data of a German merchant: reference data, customers and products as
+records, and the vocabularies and formulas the seeded sales orders draw from (seeded_orders.py)."""
 from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-import numpy as np
-
-from .clock import BERLIN, utc_offset
+from .clock import BERLIN
 
 STATUSES = ("created", "released", "completed", "canceled", "unknown")
 STATUS_WEIGHTS = (0.10, 0.22, 0.55, 0.12, 0.01)
@@ -207,127 +200,9 @@ def products(seed: int, count: int, project_count: int) -> list[dict]:
     return records
 
 
-@dataclass
-class SeededOrders:
-    """Columns of the generated orders (row i is order ids[i]) and of their positions."""
-
-    ids: np.ndarray
-    created: np.ndarray
-    updated: np.ndarray
-    status: np.ndarray  # index into STATUSES
-    customer: np.ndarray
-    project: np.ndarray
-    payment: np.ndarray
-    shipping: np.ndarray
-    currency: np.ndarray  # index into CURRENCIES
-    document: np.ndarray
-    day: np.ndarray  # ordinal of the Berlin order date
-    net: np.ndarray  # cents, of the positions
-    tax: np.ndarray  # cents, of the positions
-    shipping_cost: np.ndarray  # cents, net, of the one shipping cost line; 0 for none
-    pos_offsets: np.ndarray  # positions of row i: pos_offsets[i]:pos_offsets[i + 1] (narrow dtypes: memory)
-    pos_product: np.ndarray
-    pos_quantity: np.ndarray
-    pos_price: np.ndarray  # cents, in the order currency
-    pos_discount: np.ndarray  # basis points
-    pos_tax_rate: np.ndarray  # percent
-    pos_parent: np.ndarray  # position number of the set a position is part of, 0 for none
-    shipping_product: int  # id of the shipping cost product, 0 for none
-
-    def __post_init__(self) -> None:
-        """Pack the per-order columns into one record array (the columns become views of it),
-        so rendering reads a whole row as Python values in one call."""
-        self.packed = np.rec.fromarrays([getattr(self, name).astype(np.int64) for name in ROW_FIELDS],
-                                        names=ROW_FIELDS).view(np.ndarray)
-        for name in ROW_FIELDS:
-            setattr(self, name, self.packed[name])
-
-    def row(self, index: int) -> tuple[int, ...]:
-        """The values of ROW_FIELDS for one order, as Python ints."""
-        return self.packed[index].item()
-
-
-ROW_FIELDS = ("ids", "created", "updated", "status", "customer", "project", "payment", "shipping", "currency",
-              "document", "day", "net", "tax", "shipping_cost")
-
-
-def _ensure_each(rng: np.random.Generator, column: np.ndarray, values: range | list[int]) -> None:
-    """Make every value appear at least once when there are rows enough (small instances too)."""
-    if len(column) >= len(values):
-        rows = rng.choice(len(column), size=len(values), replace=False)
-        column[rows] = list(values)
-
-
-def berlin_days(epochs: np.ndarray) -> np.ndarray:
-    """Calendar-day ordinals in Berlin for epoch seconds (one zoneinfo look-up per distinct hour)."""
-    if len(epochs) == 0:
-        return np.zeros(0, dtype=np.int64)
-    hours, index = np.unique(epochs // 3600, return_inverse=True)
-    offsets = np.array([utc_offset(int(h) * 3600) for h in hours], dtype=np.int64)
-    return (epochs + offsets[index]) // 86400 + date(1970, 1, 1).toordinal()
-
-
-def net_cents(price: np.ndarray, quantity: np.ndarray, discount_bp: np.ndarray) -> np.ndarray:
-    """Position net total in cents, rounded half up: price x quantity x (1 - discount)."""
-    milli = np.rint(np.asarray(quantity, dtype=np.float64) * 1000).astype(np.int64)
-    return (price.astype(np.int64) * milli * (10000 - discount_bp.astype(np.int64)) + 5_000_000) // 10_000_000
-
-
-def tax_cents(net: np.ndarray, rate_percent: np.ndarray) -> np.ndarray:
-    return (net * rate_percent.astype(np.int64) + 50) // 100
-
-
-def orders(seed: int, count: int, customer_ids: np.ndarray, product_net: np.ndarray,
-           product_tax: np.ndarray, project_count: int, shipping_product: int = 0) -> SeededOrders:
-    """Orders over the products (the shipping cost product, if any, is the last and only charged
-    as shipping costs); some with a set and its parts, some with shipping costs."""
-    rng = np.random.default_rng([seed, 7])
-    goods = len(product_net) - (1 if shipping_product else 0)
-    n = count
-    steps = np.where(rng.random(n) < 0.03, 2, 1)  # deleted records leave gaps in the ids
-    ids = np.cumsum(steps).astype(np.int64)
-    created = np.sort(rng.integers(DATA_START, DATA_END, n)).astype(np.int64)
-    delay = np.where(rng.random(n) < 0.35, 0, rng.exponential(4 * 86400, n)).astype(np.int64)
-    updated = np.minimum(created + delay, DATA_END)
-    status = rng.choice(len(STATUSES), n, p=STATUS_WEIGHTS).astype(np.int64)
-    _ensure_each(rng, status, range(len(STATUSES)))
-    currency = rng.choice(len(CURRENCIES), n, p=CURRENCY_WEIGHTS).astype(np.int64)
-    _ensure_each(rng, currency, range(len(CURRENCIES)))
-    counts = rng.choice(np.arange(1, 11), n, p=POSITION_COUNT_WEIGHTS)
-    _ensure_each(rng, counts, [1, 10])
-    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-    total = int(offsets[-1])
-    pos_product = rng.integers(0, goods, total)
-    pos_quantity = rng.choice(QUANTITIES, total).astype(np.int64)
-    pos_discount = rng.choice(DISCOUNTS_BP, total).astype(np.int64)
-    customer = customer_ids[rng.integers(0, len(customer_ids), n)]
-    project = rng.integers(1, project_count + 1, n)
-    payment = rng.integers(1, len(PAYMENT_METHODS) + 1, n)
-    shipping = rng.integers(1, len(SHIPPING_METHODS) + 1, n)
-    starts = offsets[:-1]
-    pos_parent = np.zeros(total, dtype=np.int8)
-    kits = starts[(counts >= 3) & (rng.random(n) < KIT_SHARE)]
-    pos_parent[kits + 1] = pos_parent[kits + 2] = 1
-    charged = (shipping != PICKUP_SHIPPING_METHOD) & (rng.random(n) < SHIPPING_COST_SHARE) & bool(shipping_product)
-    eur_rate = np.array([EUR_RATE[c] for c in CURRENCIES])
-    owner = np.repeat(np.arange(n), counts)
-    rate = eur_rate[currency[owner]]
-    pos_price = np.where(pos_parent > 0, 0, np.rint(product_net[pos_product] * rate)).astype(np.int64)
-    pos_tax_rate = product_tax[pos_product].astype(np.int64)
-    pos_net = net_cents(pos_price, pos_quantity, pos_discount)
-    pos_tax = tax_cents(pos_net, pos_tax_rate)
-    return SeededOrders(
-        ids=ids, created=created, updated=updated, status=status, customer=customer, project=project,
-        payment=payment, shipping=shipping, currency=currency,
-        document=FIRST_DOCUMENT_NUMBER + np.arange(n, dtype=np.int64), day=berlin_days(created),
-        net=np.add.reduceat(pos_net, starts) if n else np.zeros(0, np.int64),
-        tax=np.add.reduceat(pos_tax, starts) if n else np.zeros(0, np.int64),
-        pos_offsets=offsets, pos_product=(pos_product + 1).astype(np.int32),
-        pos_quantity=pos_quantity.astype(np.int16), pos_price=pos_price.astype(np.int32),
-        pos_discount=pos_discount.astype(np.int16), pos_tax_rate=pos_tax_rate.astype(np.int8), pos_parent=pos_parent,
-        shipping_cost=np.where(charged, np.rint(SHIPPING_COST_NET_CENTS * eur_rate[currency]), 0).astype(np.int64),
-        shipping_product=shipping_product,
-    )
+def shipping_cost_id(order_id: int, index: int) -> int:
+    """The id of an order's shipping cost line `index` (they count down from order id * 1000 + 999)."""
+    return order_id * POSITION_ID_FACTOR + SHIPPING_COST_ID - index
 
 
 def external_order_number(order_id: int, project_id: int) -> str:

@@ -5,8 +5,9 @@ import re
 from datetime import date
 from typing import Any
 
+from .money import cents
 from .query import MISSING, conflict_problem, validation_problem
-from .world import World, cents
+from .world import World
 
 BLANK = "This value should not be blank."
 ADDRESS_KEYS = {

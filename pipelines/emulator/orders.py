@@ -1,185 +1,214 @@
-"""Sales orders: seeded columns, an overlay of changed or new orders, rendering caches."""
+"""The sales orders of a world: the seeded ones, computed on demand, and the changed or created
+ones, kept whole (`OrderBook`); their changes (`Orders`). A row is an order's place: seeded order
+i is row i, created orders follow."""
 from __future__ import annotations
 
-import json
+import copy
+import functools
+import random
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
-import numpy as np
-
 from . import data
-from .render import OrderRenderer
-from .resources import ORDER_ITEM_EXTRACT, ORDER_KINDS
-from .table import DAY, INT, STR, TIME, Table
+from .clock import berlin_day, parse_instant
+from .masterdata import MasterData
+from .money import cents, with_totals
+from .records import canonical, record_id
+from .seeded_orders import SeededOrders
 
-CACHE_LIMIT = 50_000
-EAGER_KINDS = {"id": INT, "createdAt": TIME, "updatedAt": TIME, "orderDate": DAY, "status": STR,
-               "customerId": INT, "project": INT, "paymentMethod": INT, "shippingMethod": INT,
-               "documentNumberSort": INT}
-SORT_COLUMNS = {"id": "id", "documentNumber": "documentNumberSort"}
-# Filter columns of seeded orders that are read from the customer record.
-CUSTOMER_DERIVED = ("customerNumber", "customerOrderNumber", "email", "zipCode", "country", "phoneNumber", "gln",
-                    "shippingEmail", "shippingZip", "shippingCountry", "shippingGln")
+SEEDED_RECORDS_KEPT = 4096  # recently read seeded orders, so a filter or a page reads each once
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+class OrderBook:
+    """Rows of orders with their ids, instants and liveness; records by row.
 
+    Records are shared: treat what `record` returns as read-only and `replace` a changed copy.
+    """
 
-def totals(positions: list[dict]) -> None:
-    """Fill net and tax (cents) of positions in place, with the rounding of the seeded data."""
-    if not positions:
-        return
-    net = data.net_cents(np.array([p["price"] for p in positions], dtype=np.int64),
-                         np.array([p["quantity"] for p in positions], dtype=np.float64),
-                         np.array([p["discount"] for p in positions], dtype=np.int64))
-    tax = data.tax_cents(net, np.array([p["taxRate"] for p in positions], dtype=np.int64))
-    for p, n, t in zip(positions, net.tolist(), tax.tolist()):
-        p["net"], p["tax"] = n, t
+    def __init__(self, seeded: SeededOrders) -> None:
+        self._seeded = seeded
+        self._seeded_record = functools.lru_cache(maxsize=SEEDED_RECORDS_KEPT)(seeded.record)
+        self.ids = array("q", seeded.ids)
+        self.created = array("q", seeded.created)
+        self.updated = array("q", seeded.updated)
+        self.alive = bytearray(b"\x01") * seeded.count
+        self._kept: dict[int, dict] = {}  # row -> record of a changed or created order
+        self._created_rows: dict[int, int] = {}  # id -> row of a created order (seeded ids are sorted)
+        self.next_document = data.FIRST_DOCUMENT_NUMBER + seeded.count
 
+    def __len__(self) -> int:
+        return len(self.ids)
 
-def eager_columns(record: dict) -> dict[str, Any]:
-    return {"id": record["id"], "createdAt": record["createdAt"], "updatedAt": record["updatedAt"],
-            "orderDate": record["date"], "status": record["status"], "customerId": record["customerId"],
-            "project": record["projectId"], "paymentMethod": record["paymentMethodId"],
-            "shippingMethod": record["shippingMethodId"], "documentNumberSort": int(record["documentNumber"])}
+    def row_of(self, order_id: int) -> int | None:
+        """The row of an id, alive or deleted; None for an id never used."""
+        row = self._created_rows.get(order_id)
+        if row is not None:
+            return row
+        seeded_ids = self._seeded.ids
+        row = bisect_left(seeded_ids, order_id)
+        return row if row < len(seeded_ids) and seeded_ids[row] == order_id else None
 
+    def alive_row(self, order_id: int) -> int | None:
+        row = self.row_of(order_id)
+        return row if row is not None and self.alive[row] else None
 
-class OrderStore:
-    """Row i of the table is seeded order i while i < n_seeded; later rows were created."""
+    def alive_rows(self) -> list[int]:
+        return [row for row, alive in enumerate(self.alive) if alive]
 
-    def __init__(self, seeded: data.SeededOrders, renderer: OrderRenderer,
-                 is_company: Callable[[int], bool], cache_key: Callable[[], tuple]) -> None:
-        s = self._s = seeded
-        self.n_seeded = len(s.ids)
-        self._renderer = renderer
-        self._is_company = is_company
-        self._cache_key = cache_key  # changes when anything outside an order alters its rendering
-        self._overlay: dict[int, dict] = {}
-        self._versions: dict[int, int] = {}
-        self._list_cache: dict[int, tuple[tuple, str]] = {}
-        self._view_cache: dict[int, tuple[tuple, str]] = {}
-        statuses = np.array(data.STATUSES, dtype=object)
-        columns = {"id": s.ids, "createdAt": s.created, "updatedAt": s.updated, "orderDate": s.day,
-                   "status": statuses[s.status], "customerId": s.customer, "project": s.project,
-                   "paymentMethod": s.payment, "shippingMethod": s.shipping, "documentNumberSort": s.document}
-        lazy = {key: partial(self._materialize, key) for key in ORDER_KINDS if key not in columns}
-        self.table = Table({**ORDER_KINDS, **EAGER_KINDS}, columns, lazy)
-        self.next_document = int(s.document[-1]) + 1 if self.n_seeded else data.FIRST_DOCUMENT_NUMBER
+    def record(self, row: int) -> dict:
+        kept = self._kept.get(row)
+        return kept if kept is not None else self._seeded_record(row)
 
-    # ---- records -----------------------------------------------------------------------
-
-    def record(self, row: int, positions: bool = True) -> dict:
-        """The order's record; seeded ones skip building positions unless asked (lists need none)."""
-        found = self._overlay.get(row)
-        if found is not None:
-            return found
-        record = self._seeded_record(row)
-        if positions:
-            record["positions"] = self._seeded_positions(row, record["id"])
-        return record
-
-    def _seeded_positions(self, row: int, order_id: int) -> list[dict]:
-        s = self._s
-        start, end = int(s.pos_offsets[row]), int(s.pos_offsets[row + 1])
-        price, quantity, discount, rate = (s.pos_price[start:end], s.pos_quantity[start:end],
-                                           s.pos_discount[start:end], s.pos_tax_rate[start:end])
-        net = data.net_cents(price, quantity, discount)
-        tax = data.tax_cents(net, rate)
-        first_id = order_id * data.POSITION_ID_FACTOR
-        return [{"id": first_id + k + 1, "productId": product, "quantity": qty, "price": p, "discount": d,
-                 "taxRate": r, "net": n, "tax": t, "parent": first_id + parent if parent else None}
-                for k, (product, qty, p, d, r, n, t, parent) in enumerate(zip(
-                    s.pos_product[start:end].tolist(), quantity.tolist(), price.tolist(), discount.tolist(),
-                    rate.tolist(), net.tolist(), tax.tolist(), s.pos_parent[start:end].tolist()))]
-
-    def _seeded_record(self, row: int) -> dict:
-        (order_id, created, updated, status, customer, project, payment, shipping, currency, document, day, net,
-         tax, shipping_cost) = self._s.row(row)
-        return {
-            "id": order_id, "documentNumber": str(document), "status": data.STATUSES[status], "date": day,
-            "createdAt": created, "updatedAt": updated, "customerId": customer, "projectId": project,
-            "paymentMethodId": payment, "shippingMethodId": shipping, "currency": data.CURRENCIES[currency],
-            "externalOrderNumber": data.external_order_number(order_id, project),
-            "externalOrderId": data.external_order_id(order_id, project),
-            "transactionNumber": data.transaction_number(order_id, payment),
-            "customerOrderNumber": data.customer_order_number(order_id, self._is_company(customer)),
-            "comment": data.comment(order_id),
-            "editor": "Shopware" if project in data.SHOP_PROJECTS else "Administrator",
-            "autoShipping": True, "billingAddress": None, "shippingAddress": None, "net": net, "tax": tax,
-            "shippingCosts": [{"productId": self._s.shipping_product, "quantity": 1, "price": shipping_cost,
-                               "taxRate": 19}] if shipping_cost else [],
-        }
-
-    def _materialize(self, key: str) -> list:
-        """Build a filter column on first use: seeded formulas where cheap, else rendered items."""
-        s, n = self._s, self.n_seeded
-        if key == "documentNumber":
-            values = s.document.astype(str).tolist()
-        elif key == "externalOrderNumber":
-            values = [data.external_order_number(i, p) for i, p in zip(s.ids.tolist(), s.project.tolist())]
-        elif key == "externalOrderId":
-            values = [data.external_order_id(i, p) for i, p in zip(s.ids.tolist(), s.project.tolist())]
-        else:
-            values = [self._extract(key, row) for row in range(n)]
-        values.extend([None] * (self.table.n - n))
-        for row in self._overlay:
-            values[row] = self._extract(key, row)
-        return values
-
-    def _extract(self, key: str, row: int) -> Any:
-        record = self.record(row, positions=False)
-        if key in record:
-            return record[key]
-        return ORDER_ITEM_EXTRACT[key](json.loads(self._renderer.list_item(record)))
-
-    # ---- changes -----------------------------------------------------------------------
-
-    def version(self, row: int) -> int:
-        return self._versions.get(row, 0)
-
-    def replace(self, row: int, record: dict) -> None:
-        self._overlay[row] = record
-        self._versions[row] = self.version(row) + 1
-        self._update_columns(row)
-
-    def _update_columns(self, row: int) -> None:
-        record = self._overlay[row]
-        for key, value in eager_columns(record).items():
-            self.table.set(row, key, value)
-        for key in ORDER_KINDS:
-            if key not in EAGER_KINDS and self.table.is_built(key):
-                self.table.set(row, key, self._extract(key, row))
+    def header(self, row: int) -> dict:
+        """The record, but a seeded one without its positions (cheaper: what list items need)."""
+        kept = self._kept.get(row)
+        return kept if kept is not None else self._seeded.record(row, positions=False)
 
     def add(self, record: dict) -> int:
-        row = self.table.append(eager_columns(record))
-        self._overlay[row] = record
-        self._update_columns(row)
+        row = len(self.ids)
+        self.ids.append(record["id"])
+        self.created.append(record["createdAt"])
+        self.updated.append(record["updatedAt"])
+        self.alive.append(1)
+        self._created_rows[record["id"]] = row
+        self._kept[row] = record
         self.next_document = max(self.next_document, int(record["documentNumber"]) + 1)
         return row
 
+    def replace(self, row: int, record: dict) -> None:
+        self._kept[row] = record
+        self.updated[row] = record["updatedAt"]
+
     def delete(self, row: int) -> None:
-        self.table.set(row, "alive", False)
+        self.alive[row] = 0
 
-    def customer_changed(self) -> None:
-        self.table.forget(CUSTOMER_DERIVED)
 
-    # ---- rendering ---------------------------------------------------------------------
+ORDER_FIELDS = {
+    "status": "status", "comment": "comment", "external_order_number": "externalOrderNumber",
+    "external_order_id": "externalOrderId", "customer_order_number": "customerOrderNumber",
+    "transaction_number": "transactionNumber", "customer_id": "customerId", "project_id": "projectId",
+    "payment_method_id": "paymentMethodId", "shipping_method_id": "shippingMethodId", "currency": "currency",
+    "billing_address": "billingAddress", "shipping_address": "shippingAddress", "date": "date",
+    "auto_shipping": "autoShipping",
+}
+ORDER_FIELDS.update({camel: camel for camel in list(ORDER_FIELDS.values())})
+REFERENCES = ("customerId", "projectId", "paymentMethodId", "shippingMethodId")
+VAT_CATEGORIES = {"normal": 19, "reduced": 7, "exempt": 0}
 
-    def _cached(self, cache: dict, row: int, render: Callable[[dict], str], positions: bool) -> str:
-        key = (self.version(row), *self._cache_key())
-        hit = cache.get(row)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        text = render(self.record(row, positions))
-        if len(cache) >= CACHE_LIMIT:
-            del cache[next(iter(cache))]
-        cache[row] = (key, text)
-        return text
 
-    def list_item_json(self, row: int) -> str:
-        return self._cached(self._list_cache, row, self._renderer.list_item, positions=False)
+class Orders:
+    """The sales orders of a world and their changes (stamped with `now()`, epoch seconds)."""
 
-    def view_json(self, row: int) -> str:
-        return self._cached(self._view_cache, row, self._renderer.view, positions=True)
+    def __init__(self, seed: int, count: int, master: MasterData, now: Callable[[], int],
+                 discount_scale: Callable[[], int]) -> None:
+        self.book = OrderBook(SeededOrders(seed, count, master.catalog()))
+        self._master = master
+        self._now = now
+        self._discount_scale = discount_scale  # basis points per unit of a given discount
+        self._rng = random.Random(f"{seed}:world")
+        self._next_id = max(self.book.ids, default=0) + 1
+
+    def row(self, order_id: str | int) -> int:
+        """The row of a live order; KeyError otherwise."""
+        row = self.book.alive_row(record_id(order_id))
+        if row is None:
+            raise KeyError(f"sales order {order_id} does not exist")
+        return row
+
+    def ids(self) -> list[int]:
+        return sorted(self.book.ids[row] for row in self.book.alive_rows())
+
+    def find(self, external_order_number: str) -> list[str]:
+        """Ids of live orders carrying an external order number (case-insensitive)."""
+        wanted = external_order_number.casefold()
+        return [str(self.book.ids[row]) for row in self.book.alive_rows()
+                if self.book.header(row)["externalOrderNumber"].casefold() == wanted]
+
+    def position(self, spec: dict, currency: str, order_id: int, index: int) -> dict:
+        """An internal position from `{"product": {"id"}, "quantity", "price": {"amount"}, "discount",
+        "tax": {"vatCategory"}}` (import form) or `{"product_id", "quantity", "price"}` (Python form)."""
+        product = self._master.product(spec.get("product_id") or (spec.get("product") or {}).get("id"))
+        price = spec.get("price")
+        if isinstance(price, dict):
+            price = price.get("amount")
+        price_cents = (cents(price) if price is not None
+                       else int(round(product["netCents"] * data.EUR_RATE.get(currency, 1.0))))
+        rate = VAT_CATEGORIES.get((spec.get("tax") or {}).get("vatCategory"), product["taxRate"])
+        return {"id": order_id * data.POSITION_ID_FACTOR + index + 1, "productId": product["id"],
+                "quantity": float(spec.get("quantity", 1)), "price": price_cents,
+                "discount": int(round(float(spec.get("discount") or 0) * self._discount_scale())), "taxRate": rate,
+                "comment": spec.get("comment", ""), "webId": spec.get("webId", ""), "parent": None}
+
+    def create(self, order_id: int | None = None, customer_id: Any = None, positions: list[dict] | None = None,
+               status: str = "created", **fields: Any) -> str:
+        """Create an order; a random live customer and 1 to 3 random positions unless given."""
+        customer = (self._master.customer(customer_id) if customer_id is not None
+                    else self._rng.choice([self._master.customers.records[row]
+                                           for row in self._master.customers.alive_rows()]))
+        order_id = order_id or self._next_id
+        self._next_id = max(self._next_id, order_id + 1)
+        fields = self._fields({**fields, "status": status})
+        currency = fields.pop("currency", "EUR")
+        if positions is None:
+            goods = [i for i in self._master.products.alive_ids()
+                     if not self._master.product(i)["isShippingCostsProduct"]]
+            positions = [{"product_id": self._rng.choice(goods), "quantity": self._rng.randint(1, 3)}
+                         for _ in range(self._rng.randint(1, 3))]
+        now = self._now()
+        record = {
+            "id": order_id, "documentNumber": str(self.book.next_document), "status": status,
+            "date": berlin_day(now), "createdAt": now, "updatedAt": now,
+            "customerId": customer["id"], "projectId": customer["projectId"],
+            "paymentMethodId": customer["paymentMethodId"], "shippingMethodId": customer["shippingMethodId"],
+            "currency": currency, "externalOrderNumber": "", "externalOrderId": "", "transactionNumber": "",
+            "customerOrderNumber": "", "comment": "", "editor": "API", "autoShipping": True,
+            "billingAddress": None, "shippingAddress": None, "shippingCosts": [],
+            "positions": [self.position(p, currency, order_id, k) for k, p in enumerate(positions)],
+        }
+        record.update(fields)
+        self.book.add(_with_totals(record))
+        return str(order_id)
+
+    def update(self, order_id: str | int, **changes: Any) -> None:
+        """Change fields, `positions` (all of them) or `position_quantities` ({position id: quantity});
+        updatedAt becomes the world time."""
+        row = self.row(order_id)
+        record = copy.deepcopy(self.book.record(row))
+        quantities = changes.pop("position_quantities", None)
+        positions = changes.pop("positions", None)
+        record.update(self._fields(changes))
+        if positions is not None:
+            record["positions"] = [self.position(p, record["currency"], record["id"], k)
+                                   for k, p in enumerate(positions)]
+        for position_id, quantity in (quantities or {}).items():
+            match = [p for p in record["positions"] if str(p["id"]) == str(position_id)]
+            if not match:
+                raise KeyError(f"position {position_id} is not in order {order_id}")
+            match[0]["quantity"] = float(quantity)
+        record["updatedAt"] = max(self._now(), record["createdAt"])
+        self.book.replace(row, _with_totals(record))
+
+    def delete(self, order_id: str | int) -> None:
+        self.book.delete(self.row(order_id))
+
+    @staticmethod
+    def _fields(changes: dict[str, Any]) -> dict[str, Any]:
+        """Checked record fields from keyword changes (ids as numbers, the date as a day)."""
+        fields = canonical(changes, ORDER_FIELDS, "order")
+        if "status" in fields and fields["status"] not in data.STATUSES:
+            raise ValueError(f"unknown status {fields['status']!r}")
+        for key in REFERENCES:
+            if key in fields:
+                fields[key] = int(fields[key])
+        if "date" in fields:
+            fields["date"] = berlin_day(parse_instant(str(fields["date"])))
+        return fields
+
+
+def _with_totals(record: dict) -> dict:
+    with_totals(record["positions"])
+    record["net"] = sum(p["net"] for p in record["positions"])
+    record["tax"] = sum(p["tax"] for p in record["positions"])
+    return record

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .table import LIST_OPS, parse_value
+from .filtering import LIST_OPS, Filter, parse_value
 
 VALIDATION_TYPE = "https://api.xentral.biz/problems/request-validation"
 CONFLICT_TYPE = "https://api.xentral.biz/problems/conflict"
@@ -51,13 +51,6 @@ class ListSpec:
     order_fields: tuple[str, ...] = ()
     cursor: bool = False
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filter key -> the values it allows
-
-
-@dataclass(frozen=True)
-class Filter:
-    key: str
-    op: str
-    values: tuple  # converted to the column's form; one value unless op is a list op
 
 
 @dataclass(frozen=True)
@@ -163,14 +156,16 @@ def _parse_cursor(raw: Any, oversize: str, violations: dict) -> tuple[int, int]:
     return after, size or DEFAULT_PAGE_SIZE
 
 
-def _indexed(raw: Any, name: str, violations: dict) -> list[tuple[str, dict]]:
+def indexed_items(raw: Any, name: str, violations: dict) -> list[tuple[str, dict]]:
+    """The items of an indexed parameter (`filter[0][...]`), by index; a violation when it is not one."""
     if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
         violations[name] = ["This value should be of type array."]
         return []
     return sorted(raw.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]))
 
 
-def _filter_values(op: str, raw: Any) -> list[str]:
+def filter_values(op: str, raw: Any) -> list[str]:
+    """A filter's values: `value[]`/`value[i]` items, a comma-separated list for list operators, else one."""
     if isinstance(raw, dict):
         return [str(v) for _, v in sorted(raw.items(), key=lambda kv: kv[0].zfill(9))]
     if op in LIST_OPS:
@@ -180,7 +175,7 @@ def _filter_values(op: str, raw: Any) -> list[str]:
 
 def _parse_filters(raw: Any, spec: ListSpec, violations: dict) -> list[Filter]:
     filters, errors = [], {}
-    for index, item in _indexed(raw, "filter", violations):
+    for index, item in indexed_items(raw, "filter", violations):
         problems: dict[str, list[str]] = {}
         for name in item:
             if name not in ("key", "op", "value"):
@@ -194,7 +189,7 @@ def _parse_filters(raw: Any, spec: ListSpec, violations: dict) -> list[Filter]:
         if "op" in item and op not in spec.ops:
             problems["op"] = [NOT_A_CHOICE]
         if not problems:
-            values = _filter_values(op, item["value"])
+            values = filter_values(op, item["value"])
             if op not in LIST_OPS and len(values) != 1:
                 problems["value"] = ["This value should be of type string."]
             elif key in spec.choices and not set(values) <= set(spec.choices[key]):
@@ -216,7 +211,7 @@ def _parse_filters(raw: Any, spec: ListSpec, violations: dict) -> list[Filter]:
 
 def _parse_order(raw: Any, spec: ListSpec, violations: dict) -> list[tuple[str, bool]]:
     order, errors = [], {}
-    for index, item in _indexed(raw, "order", violations):
+    for index, item in indexed_items(raw, "order", violations):
         problems: dict[str, list[str]] = {}
         for name in item:
             if name not in ("field", "dir"):

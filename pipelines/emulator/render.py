@@ -4,13 +4,14 @@ Internal records hold cents and epoch seconds; only this module knows the API sh
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # JSON string, non-ASCII kept
 from typing import Any
 
 from .clock import days_to_iso, iso, iso_utc
-from .data import DIRECT_DEBIT_PAYMENT_METHOD, POSITION_ID_FACTOR, SHIPPING_COST_ID
+from .data import DIRECT_DEBIT_PAYMENT_METHOD, shipping_cost_id
 
 UTC_EVERY = 3  # every third record (by id, per field) writes a timestamp in UTC with Z, as Xentral also does
 
@@ -28,7 +29,9 @@ def _tax_text(rate: int) -> str:
     return f"{rate}% MwSt." if rate else "steuerfrei"
 
 
+@functools.lru_cache(maxsize=65536)
 def money(cents: int) -> str:
+    """Cents as an amount with two decimals, 1234 as "12.34" (cached: the same amounts recur on every page)."""
     sign = "-" if cents < 0 else ""
     cents = abs(int(cents))
     return f"{sign}{cents // 100}.{cents % 100:02d}"
@@ -38,7 +41,7 @@ def quantity(value: float) -> float | int:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def _address_type(customer: dict) -> str:
+def address_type(customer: dict) -> str:
     return customer["salutation"] if customer["salutation"] in ("mr", "mrs", "company") else "other"
 
 
@@ -57,7 +60,7 @@ def order_address(customer: dict, kind: str) -> dict:
     types = ("billingaddress", "masterdata") if kind == "billing" else ("deliveryaddress", "billingaddress",
                                                                         "masterdata")
     chosen = _first(customer, *types)
-    result = {"type": _address_type(customer), "name": chosen["name"], "street": chosen["street"],
+    result = {"type": address_type(customer), "name": chosen["name"], "street": chosen["street"],
               "zipCode": chosen["zip"], "city": chosen["city"], "state": chosen["state"],
               "country": chosen["country"], "email": customer["email"]}
     for key in ("department", "subDepartment", "addressSupplement"):
@@ -72,9 +75,24 @@ SHIPPING_ADDRESS_KEYS = ("type", "name", "department", "contactPerson", "subDepa
                          "city", "state", "country", "addressSupplement", "gln", "title", "email")
 PAYMENT_TERMS = ('{"paymentTargetDiscount":0.0,"paymentTargetDays":14,"paymentTargetDiscountDays":0,'
                  '"directDebitDate":null}')
-FLAGS = ('"isBeingEdited":false,"shippingDateOk":true,"creditLimitOk":true,"subsequentDelivery":false,'
-         '"shippingLockOk":true,"postageOk":true,"customerCheckOk":true,"vatOk":true')
 BOOL = {True: "true", False: "false"}
+
+
+PREPAYMENT_METHOD = 3  # vorkasse: a created order paid this way is not yet prepaid
+
+
+def order_flags(record: dict) -> dict[str, bool]:
+    """An order's checks as the list shows them; only stock and prepayment vary (with the status)."""
+    created = record["status"] == "created"
+    return {"isBeingEdited": False, "shippingDateOk": True, "creditLimitOk": True, "subsequentDelivery": False,
+            "shippingLockOk": True, "postageOk": True, "customerCheckOk": True, "vatOk": True,
+            "stockOk": not created, "prepaidOk": not created or record["paymentMethodId"] != PREPAYMENT_METHOD}
+
+
+@functools.cache
+def _flags_json(flags: tuple[tuple[str, bool], ...]) -> str:
+    """The checks as JSON members (a handful of combinations, each written once)."""
+    return ",".join(f'"{name}":{BOOL[value]}' for name, value in flags)
 
 
 def _json(value: Any) -> str:
@@ -153,7 +171,7 @@ class OrderRenderer:
             return "[]"
         currency = record["currency"]
         return _json([{
-            "id": str(record["id"] * POSITION_ID_FACTOR + SHIPPING_COST_ID - k), "quantity": quantity(cost["quantity"]),
+            "id": str(shipping_cost_id(record["id"], k)), "quantity": quantity(cost["quantity"]),
             "shippingCostProduct": self._product_reference(cost["productId"]),
             "tax": {"vatCategory": _category(cost["taxRate"]), "rate": None, "taxText": _tax_text(cost["taxRate"])},
             "price": {"amount": money(cost["price"]), "currency": currency}, "discount": 0.0,
@@ -175,13 +193,10 @@ class OrderRenderer:
 
     def list_item(self, record: dict) -> str:
         """JSON of a list item: no positions, netSales and total as plain numbers."""
-        status = record["status"]
-        prepaid = status != "created" or record["paymentMethodId"] != 3
         created = timestamp(record["createdAt"], record["id"], field=1)
         net, total = self._amounts(record)
         return (
-            f'{{{self._common(record, created)},{FLAGS},'
-            f'"stockOk":{BOOL[status != "created"]},"prepaidOk":{BOOL[prepaid]},'
+            f'{{{self._common(record, created)},{_flags_json(tuple(order_flags(record).items()))},'
             f'"netSales":{net / 100!r},"total":{total / 100!r},'
             f'"desiredDeliveryDateAsCalendarWeek":false,'
             f'"log":{{"createdAt":"{created}","createdBy":{{"id":"1","name":'
@@ -227,10 +242,6 @@ class OrderRenderer:
             "discount": pos["discount"] / self._discount_scale(),
             "webId": pos.get("webId", ""),
         }
-
-
-def position_id(order_id: int, index: int) -> int:
-    return order_id * POSITION_ID_FACTOR + index + 1
 
 
 PRODUCT_CURRENCY = "EUR"  # master prices are kept in the instance's currency
@@ -299,7 +310,7 @@ def _salutation_phrase(customer: dict) -> str:
     return "Sehr geehrte Damen und Herren"
 
 
-def _subscription_payment_method(customer: dict) -> str:
+def subscription_payment_method(customer: dict) -> str:
     """Never null: the spec's enum has no null, so OpenAPI 3.0.3 refuses it despite `nullable`."""
     return "direct-debit" if customer["paymentMethodId"] == DIRECT_DEBIT_PAYMENT_METHOD else "invoice"
 
@@ -318,7 +329,7 @@ def customer_view(customer: dict) -> dict:
             "paymentTerms": {"fixedPaymentTerms": False, "paymentTargetDays": 14, "paymentTargetDiscount": 0.0,
                              "paymentTargetDiscountDays": None},
             "paymentMethod": {"id": str(customer["paymentMethodId"])},
-            "subscriptionPaymentMethod": _subscription_payment_method(customer),
+            "subscriptionPaymentMethod": subscription_payment_method(customer),
             "customsInformation": None, "creditLimit": 0.0, "defaultCurrency": "EUR",
         },
         "shipping": {"freeShipping": False, "freeShippingFrom": 0.0, "trackingMailBan": False, "deliveryBan": False,

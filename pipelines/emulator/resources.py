@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .filtering import BOOL, DAY, INT, NUM, STR, TIME
 from .query import ListSpec
-from .table import BOOL, DAY, INT, NUM, STR, TIME
+from .render import order_address, order_flags
 
 Extract = Callable[[dict], Any]
 
@@ -32,31 +33,52 @@ SALES_ORDERS = ListSpec(
 )
 
 
-def _billing(item: dict) -> dict:
-    return item["financials"]["billingAddress"]
+OrderReader = Callable[[dict, dict], Any]  # (order record, its customer) -> value
 
 
-def _shipping(item: dict) -> dict:
-    return item["delivery"]["shippingAddress"]
+def order_billing(record: dict, customer: dict) -> dict:
+    return record["billingAddress"] or order_address(customer, "billing")
 
 
-# Read from a rendered list item; used for keys without a fast column (see orders.py).
-ORDER_ITEM_EXTRACT: dict[str, Extract] = {
-    "transactionNumber": lambda i: i["transactionNumber"],
-    "customerOrderNumber": lambda i: i["customerOrderNumber"],
-    "customerNumber": lambda i: i["customer"]["number"],
-    "email": lambda i: _billing(i).get("email"), "zipCode": lambda i: _billing(i).get("zipCode"),
-    "country": lambda i: _billing(i).get("country"), "phoneNumber": lambda i: _billing(i).get("phoneNumber"),
-    "gln": lambda i: _billing(i).get("gln"),
-    "shippingEmail": lambda i: _shipping(i).get("email"), "shippingZip": lambda i: _shipping(i).get("zipCode"),
-    "shippingCountry": lambda i: _shipping(i).get("country"), "shippingGln": lambda i: _shipping(i).get("gln"),
-    "internalComment": lambda i: None,
-    "autoShipping": lambda i: i["delivery"]["autoShipping"], "fastLane": lambda i: i["delivery"]["fastLane"],
-    "desiredDeliveryDate": lambda i: None, "earliestFulfillmentDate": lambda i: None,
-    **{key: (lambda k: lambda i: i[k])(key) for key in (
-        "isBeingEdited", "subsequentDelivery", "shippingDateOk", "creditLimitOk", "shippingLockOk", "prepaidOk",
-        "postageOk", "customerCheckOk", "vatOk", "stockOk")},
+def order_shipping(record: dict, customer: dict) -> dict:
+    return record["shippingAddress"] or order_address(customer, "shipping")
+
+
+def _billing_field(name: str) -> OrderReader:
+    return lambda record, customer: order_billing(record, customer).get(name)
+
+
+def _shipping_field(name: str) -> OrderReader:
+    return lambda record, customer: order_shipping(record, customer).get(name)
+
+
+def _flag(name: str) -> OrderReader:
+    return lambda record, customer: order_flags(record)[name]
+
+
+def _field(name: str) -> OrderReader:
+    return lambda record, customer: record[name]
+
+
+# How each filter key (and the numeric document number that ordering uses) reads an order.
+ORDER_VALUES: dict[str, OrderReader] = {
+    **{key: _field(key) for key in ("status", "documentNumber", "transactionNumber", "externalOrderNumber",
+                                    "customerOrderNumber", "externalOrderId", "customerId", "autoShipping",
+                                    "createdAt", "updatedAt")},
+    "orderDate": _field("date"), "shippingMethod": _field("shippingMethodId"), "project": _field("projectId"),
+    "paymentMethod": _field("paymentMethodId"),
+    "customerNumber": lambda record, customer: customer["number"],
+    "email": _billing_field("email"), "zipCode": _billing_field("zipCode"), "country": _billing_field("country"),
+    "phoneNumber": _billing_field("phoneNumber"), "gln": _billing_field("gln"),
+    "shippingEmail": _shipping_field("email"), "shippingZip": _shipping_field("zipCode"),
+    "shippingCountry": _shipping_field("country"), "shippingGln": _shipping_field("gln"),
+    **{key: _flag(key) for key in ("isBeingEdited", "subsequentDelivery", "shippingDateOk", "creditLimitOk",
+                                   "shippingLockOk", "prepaidOk", "postageOk", "customerCheckOk", "vatOk", "stockOk")},
+    "fastLane": lambda record, customer: False,
+    "documentNumberSort": lambda record, customer: int(record["documentNumber"]),
 }
+ORDER_SORT_KINDS = {**ORDER_KINDS, "id": INT, "documentNumberSort": INT}
+SORT_COLUMNS = {"id": "id", "documentNumber": "documentNumberSort"}  # order field -> what it sorts by
 
 # ---- products (v2) ---------------------------------------------------------------------
 
@@ -177,6 +199,3 @@ def item_extract(kinds: dict[str, str], search_keys: tuple[str, ...]) -> dict[st
 PROJECT_EXTRACT = item_extract(PROJECTS.kinds, ("name", "keyName", "description"))
 PAYMENT_EXTRACT = item_extract(PAYMENT_METHODS.kinds, ("type", "designation"))
 
-
-def extract_all(extract: dict[str, Extract], source: dict) -> dict[str, Any]:
-    return {key: read(source) for key, read in extract.items()}

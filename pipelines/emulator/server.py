@@ -1,4 +1,5 @@
-"""HTTP side: routing, auth, Accept, rate limit, faults and the /_emulator admin API."""
+"""HTTP side: routing, auth, Accept, rate limit, faults; v1/v2 and v3 answers. The admin API
+under /_emulator/ is admin.py."""
 from __future__ import annotations
 
 import json
@@ -8,44 +9,31 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC
 from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import importer, media, render, resources
+from . import importer, media, render, resources, v3
+from .admin import handle_admin
 from .faults import Fault, Faults
 from .query import ListSpec, Problem, parse_list_query
 from .ratelimit import RateLimiter
+from .resources_v3 import CUSTOMERS_V3, SALES_ORDER_VIEW_INCLUDES, SALES_ORDERS_V3, V3ListSpec
+from .responses import Response, json_response, message, raw_json
 from .settings import EmulatorSettings
 from .stats import Stats
 from .world import World
 
 IMPORT_SCOPE = "salesOrder:create"
 PAGE_PARAMETERS = ("page[number]", "page[size]")
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str | None = media.JSON  # None: no body, no Content-Type
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def json_response(status: int, payload: Any, content_type: str = media.JSON) -> Response:
-    return Response(status, json.dumps(payload, ensure_ascii=False).encode(), content_type)
-
-
-def message(status: int, text: str) -> Response:
-    return json_response(status, {"message": text})
-
-
-def raw_json(status: int, text: str, content_type: str = media.JSON) -> Response:
-    return Response(status, text.encode(), content_type)
+V3_ORDER_VIEW = "GET::api-v3-salesorders-id"
+V3_SCOPES = {SALES_ORDERS_V3.operation: "salesOrder:read", V3_ORDER_VIEW: "salesOrder:read",
+             CUSTOMERS_V3.operation: "customer:read"}  # the spec's x-scopes
+SLOW_PAGE_STATUS = 504  # what a v3 page above `v3_fail_above` gets: a proxy giving up on a slow answer
 
 
 def page_links(path: str, query: str, number: int, size: int, total: int) -> dict[str, str | None]:
@@ -64,10 +52,14 @@ class Route:
     method: str
     pattern: re.Pattern
     operation: str
-    spec: ListSpec | None = None  # list endpoints
+    spec: ListSpec | V3ListSpec | None = None  # list endpoints
+
+    @property
+    def v3(self) -> bool:
+        return self.operation.startswith("GET::api-v3")
 
 
-def _route(method: str, path: str, operation: str, spec: ListSpec | None = None) -> Route:
+def _route(method: str, path: str, operation: str, spec: ListSpec | V3ListSpec | None = None) -> Route:
     return Route(method, re.compile(path + r"\Z"), operation, spec)
 
 
@@ -83,6 +75,9 @@ API_ROUTES = (
     _route("GET", r"/api/v1/projects", "Project.list", resources.PROJECTS),
     _route("GET", r"/api/v1/paymentMethods", "paymentMethod.list", resources.PAYMENT_METHODS),
     _route("GET", r"/api/v1/shippingMethods", "shippingMethod.list", resources.SHIPPING_METHODS),
+    _route("GET", r"/api/v3/salesOrders", SALES_ORDERS_V3.operation, SALES_ORDERS_V3),
+    _route("GET", r"/api/v3/salesOrders/([^/]+)", V3_ORDER_VIEW),
+    _route("GET", r"/api/v3/customers", CUSTOMERS_V3.operation, CUSTOMERS_V3),
 )
 
 
@@ -107,21 +102,42 @@ class Application:
                 self.faults = Faults(settings.fault_seed)
             return settings
 
-    # ---- API requests ------------------------------------------------------------------
+    # ---- answers without data ----------------------------------------------------------
 
     def authorized(self, header: str | None) -> bool:
         scheme, _, token = (header or "").partition(" ")
         return scheme.lower() == "bearer" and token.strip() == self.settings.token
 
-    def unauthorized(self) -> Response:
+    def unauthorized(self, route: Route | None) -> Response:
+        """401: v3 declares no body; v1 declares JSON or text (setting `unauthorized_body`)."""
+        if route is not None and route.v3:
+            return Response(401, b"", None)
         if self.settings.unauthorized_body == "text":
             return Response(401, b"Unauthorized", "text/html; charset=UTF-8")
         return message(401, "Unauthorized")
+
+    def too_many(self, route: Route | None) -> Response:
+        """429: v3 declares `{"message": "Too Many Requests"}`, v1 no body."""
+        if route is not None and route.v3:
+            return message(429, "Too Many Requests")
+        return self.bare(429, "Too Many Requests")
 
     def bare(self, status: int, text: str) -> Response:
         """An answer whose body the spec does not declare (403, 404, 406, 429, 5xx...): none,
         or `{"message": text}` with the setting `error_body = "message"`."""
         return message(status, text) if self.settings.error_body == "message" else Response(status, b"", None)
+
+    def _refusal(self, route: Route) -> Response | None:
+        """403 for a v3 route whose feature flag is off or whose scope the token lacks."""
+        settings = self.settings
+        if route.v3 and route.operation != CUSTOMERS_V3.operation and settings.v3_sales_orders == "forbidden":
+            return self.bare(403, "Forbidden")
+        scope = V3_SCOPES.get(route.operation)
+        if scope and settings.token_scopes is not None and scope not in settings.token_scopes:
+            return self.bare(403, f"Missing required scopes: {scope}.")
+        return None
+
+    # ---- API requests ------------------------------------------------------------------
 
     def handle_api(self, method: str, path: str, query: str, headers: Any, body: bytes,
                    ) -> tuple[Response, Fault | None, str | None]:
@@ -130,11 +146,11 @@ class Application:
         operation = route.operation if route else None
         decision = self.limiter.acquire()
         if not decision.allowed:
-            return self._with_limits(self.bare(429, "Too Many Requests"), decision.headers()), None, operation
+            return self._with_limits(self.too_many(route), decision.headers()), None, operation
         limits = decision.headers()
         settings = self.settings
         if not self.authorized(headers.get("Authorization")):
-            return self._with_limits(self.unauthorized(), limits), None, operation
+            return self._with_limits(self.unauthorized(route), limits), None, operation
         if route is None:
             status = 405 if match else 404
             return self._with_limits(self.bare(status, "Not found" if status == 404 else "Method not allowed"),
@@ -142,16 +158,19 @@ class Application:
         chosen = media.negotiate(headers.get("Accept"), media.success_media_types(route.operation))
         if chosen is None:
             return self._with_limits(self.bare(406, "Not Acceptable"), limits), None, operation
+        refusal = self._refusal(route)
+        if refusal is not None:
+            return self._with_limits(refusal, limits), None, operation
         fault = self.faults.decide(route.operation, settings, method == "GET")
         if fault and fault.kind == "error":
             return self._with_limits(self.bare(fault.status, HTTPStatus(fault.status).phrase), limits), None, operation
         if fault and fault.kind == "foreign_429":
             refusal = self.limiter.exhausted(retry_after=1)
-            return self._with_limits(self.bare(429, "Too Many Requests"), refusal.headers()), None, operation
+            return self._with_limits(self.too_many(route), refusal.headers()), None, operation
         if settings.latency_ms:
             time.sleep(settings.latency_ms / 1000)
         try:
-            response = self._dispatch(route, match.groups(), path, query, body, chosen)
+            response = self._dispatch(route, match.groups(), path, query, headers, body, chosen)
         except Problem as problem:
             response = json_response(problem.status, problem.body, problem.content_type)
         return self._with_limits(response, limits), fault, operation
@@ -161,22 +180,35 @@ class Application:
         response.headers.update(limits)
         return response
 
-    @staticmethod
-    def _match(method: str, path: str) -> tuple[Route | None, re.Match | None]:
+    def _served(self, route: Route) -> bool:
+        """Whether this instance has the route (v3 ones depend on the settings)."""
+        settings = self.settings
+        if route.operation == CUSTOMERS_V3.operation:
+            return settings.v3_customers == "on"
+        return not route.v3 or settings.v3_sales_orders != "absent"
+
+    def _match(self, method: str, path: str) -> tuple[Route | None, re.Match | None]:
         """The route for method and path; (None, match) when only the method is wrong."""
         other = None
         for route in API_ROUTES:
             found = route.pattern.match(path)
+            if found and not self._served(route):
+                continue
             if found and route.method == method:
                 return route, found
             other = other or found
         return None, other
 
-    def _dispatch(self, route: Route, args: tuple, path: str, query: str, body: bytes, chosen: str) -> Response:
+    def _dispatch(self, route: Route, args: tuple, path: str, query: str, headers: Any, body: bytes,
+                  chosen: str) -> Response:
         if route.operation == "salesOrder.import":
             return self._import(body)
         if route.operation == "customer.address.list.v2":
             return self._addresses(args[0], path, query)
+        if isinstance(route.spec, V3ListSpec):
+            return self._v3_list(route.spec, path, query, headers.get("x-pagination"))
+        if route.operation == V3_ORDER_VIEW:
+            return self._v3_view(args[0], query)
         if route.spec is not None:
             text = self._list(route, query)
         else:
@@ -196,6 +228,27 @@ class Application:
             if rng is not None:
                 self.world.churn(route.operation, parsed, rng)
         return self.world.list_body(route.operation, parsed)
+
+    def _v3_list(self, spec: V3ListSpec, path: str, query: str, pagination: str | None) -> Response:
+        """A v3 list; slow per record (`v3_latency_per_order_ms`) or 504 above a page size
+        (`v3_fail_above`) where the settings say so."""
+        settings = self.settings
+        parsed = v3.parse_v3_query(query, pagination, spec, settings.oversize_page)
+        if settings.v3_fail_above and parsed.per_page > settings.v3_fail_above:
+            return self.bare(SLOW_PAGE_STATUS, HTTPStatus(SLOW_PAGE_STATUS).phrase)
+        if parsed.mode != "cursor" and parsed.page > 1:
+            rng = self.faults.churn(settings)
+            if rng is not None:
+                self.world.churn_v3(spec.operation, parsed, rng)
+        body, records = self.world.v3_list(spec.operation, parsed, v3.page_url(self.base_url, path, query),
+                                           self.base_url + path)
+        if settings.v3_latency_per_order_ms:
+            time.sleep(records * settings.v3_latency_per_order_ms / 1000)
+        return Response(200, body)
+
+    def _v3_view(self, order_id: str, query: str) -> Response:
+        text = self.world.order_v3_json(order_id, v3.parse_includes(query, SALES_ORDER_VIEW_INCLUDES))
+        return self.bare(404, "Not found") if text is None else raw_json(200, text)
 
     def _addresses(self, customer_id: str, path: str, query: str) -> Response:
         """A customer's addresses: a paged list with `links`, filterable on `type`."""
@@ -226,69 +279,6 @@ class Application:
         if settings.slow_import_seconds:
             time.sleep(settings.slow_import_seconds)
         return Response(201, b"", f"{media.HTML}; charset=UTF-8", {"Location": location})
-
-    # ---- admin -------------------------------------------------------------------------
-
-    def handle_admin(self, method: str, path: str, body: bytes) -> Response:
-        try:
-            payload = json.loads(body) if body else {}
-            if not isinstance(payload, dict):
-                raise ValueError("the body must be a JSON object")
-            return self._admin(method, path.removeprefix("/_emulator/").strip("/").split("/"), payload)
-        except KeyError as error:
-            return message(404, str(error.args[0]) if error.args else "Not found")
-        except (ValueError, TypeError) as error:
-            return message(400, str(error))
-
-    def _admin(self, method: str, parts: list[str], payload: dict) -> Response:
-        world = self.world
-        route = (method, *parts)
-        if route == ("GET", "stats"):
-            return json_response(200, self.stats.snapshot())
-        if route == ("POST", "stats", "reset"):
-            self.stats.reset()
-            return json_response(200, self.stats.snapshot())
-        if route[:2] in (("GET", "clock"), ("POST", "clock")):
-            self._clock(payload)
-            return json_response(200, {"now": world.now().isoformat()})
-        if route[:2] == ("GET", "settings") or route[:2] == ("PATCH", "settings"):
-            settings = self.update_settings(**payload) if method == "PATCH" else self.settings
-            return json_response(200, settings.as_dict())
-        if route == ("POST", "fail-next"):
-            self.faults.fail_next(payload["operation"], int(payload.get("count", 1)), int(payload.get("status", 500)))
-            return json_response(200, {})
-        if len(parts) in (1, 2, 3) and parts[0] in ("orders", "products", "customers"):
-            return self._admin_records(method, parts, payload)
-        raise KeyError("Not found")
-
-    def _clock(self, payload: dict) -> None:
-        """{"set": iso} jumps, {"advance": seconds} moves on, {"freeze": iso or true} pins,
-        {"unfreeze": true} lets the clock tick again."""
-        world = self.world
-        if "set" in payload:
-            world.set_clock(datetime.fromisoformat(payload["set"]))
-        if "advance" in payload:
-            world.advance_clock(float(payload["advance"]))
-        if payload.get("freeze"):
-            world.freeze_clock(None if payload["freeze"] is True else datetime.fromisoformat(payload["freeze"]))
-        if payload.get("unfreeze"):
-            world.unfreeze_clock()
-
-    def _admin_records(self, method: str, parts: list[str], payload: dict) -> Response:
-        world = self.world
-        kind = parts[0][:-1]  # order, product, customer
-        if len(parts) == 1 and method == "POST":
-            return json_response(201, {"id": getattr(world, f"create_{kind}")(**payload)})
-        if len(parts) == 2 and method == "PATCH":
-            getattr(world, f"update_{kind}")(parts[1], **payload)
-        elif len(parts) == 2 and method == "DELETE":
-            getattr(world, f"delete_{kind}")(parts[1])
-        elif len(parts) == 3 and parts[2] == "cancel" and kind == "order" and method == "POST":
-            world.cancel_order(parts[1])
-        else:
-            raise KeyError("Not found")
-        return json_response(200, {"id": parts[1]})
-
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -323,9 +313,9 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path.startswith("/_emulator/"):
             if not app.authorized(self.headers.get("Authorization")):
-                self._send(app.unauthorized(), None)
+                self._send(app.unauthorized(None), None)
             else:
-                self._send(app.handle_admin(method, url.path, body), None)
+                self._send(handle_admin(app, method, url.path, body), None)
             return
         try:
             response, fault, operation = app.handle_api(method, url.path, url.query, self.headers, body)

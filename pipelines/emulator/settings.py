@@ -19,6 +19,11 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "customer_cursor_end": ("empty", "absent"),
     "discount_mode": ("fraction", "percent"),
     "net_sales_shipping": ("excluded", "included"),
+    "v3_sales_orders": ("on", "absent", "forbidden"),
+    "v3_customers": ("off", "on"),
+    "v3_amounts": ("string", "number", "mixed"),
+    "v3_unknown_status": ("released", "draft", "completed", "cancelled"),
+    "v3_address_ids": ("customer", "separate"),
 }
 
 RATES = ("error_rate", "foreign_429_rate", "drop_rate", "truncate_rate", "paging_churn_rate")
@@ -54,6 +59,15 @@ class EmulatorSettings:
     net_sales_shipping: str = "excluded"  # whether an order's netSales and total include its shipping costs
     token_scopes: tuple[str, ...] | None = None  # None: the token has every scope
 
+    # v3 (documents-api-v3.json): whether it is there, and what the spec leaves open.
+    v3_sales_orders: str = "on"  # absent: 404 as on an instance without v3; forbidden: 403 (a feature flag off)
+    v3_customers: str = "off"  # GET /api/v3/customers (beta in the spec)
+    v3_amounts: str = "string"  # money amounts: strings, numbers, or mixed per order
+    v3_unknown_status: str = "released"  # v3's name for v1's "unknown" (v3 has no such status)
+    v3_address_ids: str = "customer"  # an order's address.id: the customer id, or a separate id space
+    v3_latency_per_order_ms: float = 0.0  # a v3 list answer waits this long per record on its page
+    v3_fail_above: int = 0  # a v3 list request with a larger perPage is answered 504 (0: never)
+
     # Faults.
     fault_seed: int = 0
     error_rate: float = 0.0
@@ -81,6 +95,8 @@ class EmulatorSettings:
             raise ValueError("at least one product and one customer are needed")
         if self.rate_limit < 1 or self.rate_window_seconds <= 0:
             raise ValueError("rate_limit and rate_window_seconds must be positive")
+        if self.v3_latency_per_order_ms < 0 or self.v3_fail_above < 0:
+            raise ValueError("v3_latency_per_order_ms and v3_fail_above must not be negative")
         for name in ("token_scopes", "fail_operations"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, tuple):

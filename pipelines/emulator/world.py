@@ -1,4 +1,6 @@
-"""The emulated instance: seeded data, the world clock, mutations and list/view answers.
+"""The emulated instance: its data (master data, sales orders), the world clock, and what the
+server and the tests ask of it. The concerns live beside this module (masterdata.py, orders.py,
+listing.py, churn.py, clock.py); `World` holds them together under one lock.
 
 Every public method takes the world lock, so HTTP threads and test code can share it.
 """
@@ -10,21 +12,23 @@ import random
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import numpy as np
-
-from . import data, render
-from .addresses import checked_addresses
-from .clock import Clock, parse_instant, to_berlin
-from .orders import SORT_COLUMNS, OrderStore, dumps, totals
-from .query import ListQuery, encode_cursor
-from .records import RecordStore
+from . import churn, render, v3
+from .clock import Clock
+from .filtering import INT, STR, select
+from .listing import Listing, Selections, cursor_body, dumps, page_body
+from .masterdata import MasterData
+from .orders import Orders
+from .query import ListQuery
+from .records import RecordSet, record_id
+from .render_v3 import V3Options
 from .resources import (
     CUSTOMER_EXTRACT,
     CUSTOMER_KINDS,
     CUSTOMERS,
+    ORDER_SORT_KINDS,
+    ORDER_VALUES,
     PAYMENT_EXTRACT,
     PAYMENT_METHODS,
     PRODUCT_EXTRACT,
@@ -34,31 +38,15 @@ from .resources import (
     PROJECTS,
     SALES_ORDERS,
     SHIPPING_METHODS,
-    extract_all,
+    SORT_COLUMNS,
 )
+from .resources_v3 import CUSTOMERS_V3, SALES_ORDERS_V3
 from .settings import EmulatorSettings
-from .table import STR, Table, fold, mask, sort_rows
+from .view_v3 import V3View
 
-ORDER_FIELD_ALIASES = {
-    "status": "status", "comment": "comment", "external_order_number": "externalOrderNumber",
-    "external_order_id": "externalOrderId", "customer_order_number": "customerOrderNumber",
-    "transaction_number": "transactionNumber", "customer_id": "customerId", "project_id": "projectId",
-    "payment_method_id": "paymentMethodId", "shipping_method_id": "shippingMethodId", "currency": "currency",
-    "billing_address": "billingAddress", "shipping_address": "shippingAddress", "date": "date",
-    "auto_shipping": "autoShipping",
-}
-ORDER_FIELD_ALIASES.update({camel: camel for camel in list(ORDER_FIELD_ALIASES.values())})
-PRODUCT_FIELDS = {"name": "name", "number": "number", "description": "description", "ean": "ean",
-                  "project_id": "projectId", "stock": "stock", "is_stock_item": "isStockItem",
-                  "is_disabled": "isDisabled", "manufacturer_name": "manufacturerName", "tax_rate": "taxRate"}
-CUSTOMER_FIELDS = {"name": "name", "email": "email", "firstname": "firstname", "lastname": "lastname",
-                   "phone": "phone", "customer_type": "customerType", "project_id": "projectId",
-                   "payment_method_id": "paymentMethodId", "shipping_method_id": "shippingMethodId",
-                   "is_lead": "isLead", "contact_person": "contactPerson", "vat_id": "vatId",
-                   "addresses": "addresses"}
-
-
-SELECTION_CACHE = 8  # recent (filters, order) results; each holds one row index per match
+ORDER_COLUMNS = ("createdAt", "updatedAt")  # order filter keys read from the book's columns, not the record
+RESOURCES = {SALES_ORDERS.operation: "orders", SALES_ORDERS_V3.operation: "orders", PRODUCTS.operation: "products",
+             CUSTOMERS.operation: "customers", CUSTOMERS_V3.operation: "customers"}  # what churn changes
 
 
 def _locked(method: Callable) -> Callable:
@@ -69,26 +57,16 @@ def _locked(method: Callable) -> Callable:
     return wrapper
 
 
-def cents(amount: Any) -> int:
-    """Cents of a money amount given as "12.34", 12.34 or Decimal; ValueError otherwise."""
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        raise ValueError(amount) from None
-    if not value.is_finite():
-        raise ValueError(amount)
-    return int((value * 100).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-
-
-def _canonical(changes: dict[str, Any], aliases: dict[str, str], what: str) -> dict[str, Any]:
-    unknown = sorted(set(changes) - set(aliases))
-    if unknown:
-        raise ValueError(f"unknown {what} field(s): {', '.join(unknown)}")
-    return {aliases[k]: v for k, v in changes.items()}
-
-
-def _body(rows: list[int], item_json: Callable[[int], str], extra: dict) -> str:
-    return '{"data":[' + ",".join(item_json(r) for r in rows) + '],"extra":' + dumps(extra) + "}"
+def _changing(method: Callable) -> Callable:
+    """Locked, and the cached list selections are dropped afterwards."""
+    @functools.wraps(method)
+    def wrapper(self: World, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._selections.changed()
+    return wrapper
 
 
 class World:
@@ -98,76 +76,79 @@ class World:
         self.settings = settings
         self.lock = threading.RLock()
         self.clock = Clock(datetime.fromisoformat(settings.clock_start) if settings.clock_start else None)
-        self._rng = random.Random(f"{settings.seed}:world")
-        self.catalog_version = 0
-        self._selection_cache: dict[tuple, np.ndarray] = {}
-        project_records = data.projects(2 + settings.seed % 3)
-        self.payment_methods = RecordStore(data.payment_methods(), PAYMENT_METHODS.kinds,
-                                           lambda r: extract_all(PAYMENT_EXTRACT, render.payment_method_item(r)))
-        self.shipping_methods = RecordStore(data.shipping_methods(), {}, lambda r: {})
-        self.projects = RecordStore(project_records, PROJECTS.kinds,
-                                    lambda r: extract_all(PROJECT_EXTRACT, self._project_item(r)))
-        self.customers = RecordStore(data.customers(settings.seed, settings.customers, len(project_records)),
-                                     CUSTOMER_KINDS, lambda c: extract_all(CUSTOMER_EXTRACT, c))
-        self.products = RecordStore(data.products(settings.seed, settings.products, len(project_records)),
-                                    PRODUCT_KINDS, self._product_columns)
-        product_records = self.products.records
-        seeded = data.orders(
-            settings.seed, settings.orders, np.array([c["id"] for c in self.customers.records], dtype=np.int64),
-            np.array([p["netCents"] for p in product_records], dtype=np.int64),
-            np.array([p["taxRate"] for p in product_records], dtype=np.int64), len(project_records),
-            shipping_product=next((p["id"] for p in product_records if p["isShippingCostsProduct"]), 0))
-        renderer = render.OrderRenderer(self._customer_any, self._product_any, self._discount_scale,
-                                        self._shipping_in_net_sales)
-        renderer.warm([c["id"] for c in self.customers.records])
-        self.orders = OrderStore(seeded, renderer, self._is_company,
-                                 lambda: (self.catalog_version, self._discount_scale(), self._shipping_in_net_sales()))
-        ids = self.orders.table.col("id")
-        self._next_order_id = int(ids.max()) + 1 if len(ids) else 1
-        self._tables: dict[str, tuple[Table, Callable[[int], str]]] = {
-            SALES_ORDERS.operation: (self.orders.table, self.orders.list_item_json),
-            PRODUCTS.operation: (self.products.table, lambda row: dumps(self._product_item(row))),
-            CUSTOMERS.operation: (self.customers.table,
-                                  lambda row: dumps(render.customer_list_item(self.customers.records[row]))),
-            PROJECTS.operation: (self.projects.table,
-                                 lambda row: dumps(self._project_item(self.projects.records[row]))),
-            PAYMENT_METHODS.operation: (self.payment_methods.table, lambda row: dumps(
-                render.payment_method_item(self.payment_methods.records[row]))),
-            SHIPPING_METHODS.operation: (self.shipping_methods.table, lambda row: dumps(
-                render.shipping_method_item(self.shipping_methods.records[row]))),
-        }
+        self.master = MasterData(settings.seed, settings.customers, settings.products, self.now_epoch)
+        self.orders = Orders(settings.seed, settings.orders, self.master, self.now_epoch, self._discount_scale)
+        self._selections = Selections()
+        self._renderer = render.OrderRenderer(self.master.customer_any, self.master.product_any,
+                                              self._discount_scale, self._shipping_in_net_sales)
+        self._renderer.warm([c["id"] for c in self.master.customers.records])
+        self._v3 = V3View(self.orders.book, self.master, self._order_value, self._v3_options)
+        self._listings, self._items_json = self._v1_listings()
+        self._listings.update(self._v3.listings())
 
-    # ---- lookups used by rendering -----------------------------------------------------
+    def _v1_listings(self) -> tuple[dict[str, Listing], dict[str, Callable[[int], str]]]:
+        """The v1/v2 lists: how each reads its rows, and each row's item as JSON."""
+        master = self.master
+        listings = {SALES_ORDERS.operation: Listing(ORDER_SORT_KINDS, self.orders.book.alive_rows, self._order_value,
+                                                    self.orders.book.ids.__getitem__, SORT_COLUMNS)}
+        items = {SALES_ORDERS.operation: self._order_list_json}
+        for operation, records, kinds, value, item in (
+            (PRODUCTS.operation, master.products, PRODUCT_KINDS, self._product_value, master.product_item),
+            (CUSTOMERS.operation, master.customers, CUSTOMER_KINDS,
+             _item_value(master.customers, CUSTOMER_EXTRACT, lambda customer: customer), render.customer_list_item),
+            (PROJECTS.operation, master.projects, PROJECTS.kinds,
+             _item_value(master.projects, PROJECT_EXTRACT, master.project_item), master.project_item),
+            (PAYMENT_METHODS.operation, master.payment_methods, PAYMENT_METHODS.kinds,
+             _item_value(master.payment_methods, PAYMENT_EXTRACT, render.payment_method_item),
+             render.payment_method_item),
+            (SHIPPING_METHODS.operation, master.shipping_methods, {}, lambda key, row: None,
+             render.shipping_method_item),
+        ):
+            listings[operation] = _record_listing(records, kinds, value)
+            items[operation] = _item_json(records, item)
+        return listings, items
 
-    def _customer_any(self, customer_id: int) -> dict:
-        return self.customers.get(customer_id, include_deleted=True)
-
-    def _product_any(self, product_id: int) -> dict:
-        return self.products.get(product_id, include_deleted=True)
-
-    def _is_company(self, customer_id: int) -> bool:
-        return self._customer_any(customer_id)["customerType"] == "company"
+    # ---- settings that shape answers ---------------------------------------------------
 
     def _discount_scale(self) -> int:
+        """Basis points per unit of a discount as the API writes it (a fraction or a percentage)."""
         return 10000 if self.settings.discount_mode == "fraction" else 100
 
     def _shipping_in_net_sales(self) -> bool:
         return self.settings.net_sales_shipping == "included"
 
-    def _project_name(self, project_id: int) -> str:
-        project = self.projects.get(project_id, include_deleted=True)
-        return project["name"] if project else ""
+    # ---- reading rows ------------------------------------------------------------------
 
-    def _project_item(self, project: dict) -> dict:
-        return render.project_item(project, self.payment_methods.records[0], self.shipping_methods.records[0])
+    def _order_value(self, key: str, row: int) -> Any:
+        book = self.orders.book
+        if key == "id":
+            return book.ids[row]
+        if key in ORDER_COLUMNS:
+            return (book.created if key == "createdAt" else book.updated)[row]
+        read = ORDER_VALUES.get(key)
+        if read is None:
+            return None
+        record = book.header(row)
+        return read(record, self.master.customer_any(record["customerId"]))
 
-    def _product_columns(self, product: dict) -> dict[str, Any]:
-        name = self._project_name(product["projectId"])
-        return {key: f(product, name) for key, f in PRODUCT_EXTRACT.items()}
+    def _order_list_json(self, row: int) -> str:
+        return self._renderer.list_item(self.orders.book.header(row))
 
-    def _product_item(self, row: int) -> dict:
-        product = self.products.records[row]
-        return render.product_list_item(product, self._project_name(product["projectId"]))
+    def _product_value(self, key: str, row: int) -> Any:
+        product = self.master.products.records[row]
+        read = PRODUCT_EXTRACT.get(key)
+        return read(product, self.master.project_name(product["projectId"])) if read else None
+
+    def _v3_options(self) -> V3Options:
+        settings = self.settings
+        return V3Options(settings.v3_amounts, settings.v3_unknown_status, settings.v3_address_ids == "separate")
+
+    def listing(self, operation: str) -> Listing:
+        return self._listings[operation]
+
+    def selected_rows(self, operation: str, query: ListQuery) -> list[int]:
+        """The rows a list query selects, in its order (kept until the data change)."""
+        return self._selections.rows(operation, self._listings[operation], query.filters, query.order)
 
     # ---- clock -------------------------------------------------------------------------
 
@@ -189,392 +170,210 @@ class World:
     def unfreeze_clock(self) -> None:
         self.clock.unfreeze()
 
-    # ---- listing (used by the server) --------------------------------------------------
+    # ---- answers (used by the server) --------------------------------------------------
 
     @_locked
     def list_body(self, operation: str, query: ListQuery) -> str:
         """The complete JSON body of a list answer."""
-        table, item_json = self._tables[operation]
-        rows = self._select(operation, table, query)
+        rows = self.selected_rows(operation, query)
         if query.by_cursor:
-            return self._cursor_body(table, rows, query, item_json)
-        start = (query.number - 1) * query.size
-        extra = {"totalCount": len(rows), "page": {"number": query.number, "size": query.size}}
-        return _body(rows[start:start + query.size].tolist(), item_json, extra)
+            return cursor_body(self._listings[operation], rows, query, self._items_json[operation],
+                               self.settings.customer_cursor_end == "empty")
+        return page_body(rows, query, self._items_json[operation])
 
-    def _cursor_body(self, table: Table, rows: np.ndarray, query: ListQuery, item_json: Callable) -> str:
-        ids = table.col("id")[rows]
-        descending = bool(query.order and query.order[0][1])
-        if query.cursor_after:
-            start = int(np.searchsorted(-ids if descending else ids,
-                                        -query.cursor_after if descending else query.cursor_after, side="right"))
-        else:
-            start = 0
-        page = rows[start:start + query.size].tolist()
-        more = start + query.size < len(rows)
-        extra: dict[str, Any] = {"totalCount": len(rows)}
-        if more:
-            extra["cursor"] = {"nextCursor": encode_cursor(int(table.col("id")[page[-1]])), "size": query.size}
-        elif self.settings.customer_cursor_end == "empty":
-            extra["cursor"] = {"nextCursor": "", "size": query.size}
-        return _body(page, item_json, extra)
-
-    def _select(self, operation: str, table: Table, query: ListQuery) -> np.ndarray:
-        key = (operation, table.version, query.filters, query.order)
-        cached = self._selection_cache.get(key)
-        if cached is not None:
-            return cached
-        selected = table.col("alive").copy()
-        for f in query.filters:
-            op = "contains" if f.key == "search" and f.op in ("equals", "is") else f.op
-            selected &= mask(table.kinds[f.key], table.col(f.key), op, list(f.values))
-        rows = np.flatnonzero(selected)
-        order = query.order
-        if not order or order[0][0] == "id":
-            rows = table.rows_by_id(rows, descending=bool(order and order[0][1]))
-        else:
-            columns = SORT_COLUMNS if operation == SALES_ORDERS.operation else {}
-            rows = sort_rows(table, rows, [(columns.get(name, name), desc) for name, desc in order])
-        if len(self._selection_cache) >= SELECTION_CACHE:
-            self._selection_cache.clear()
-        self._selection_cache[key] = rows
-        return rows
-
-    @_locked
+    @_changing
     def churn(self, operation: str, query: ListQuery, rng: random.Random) -> None:
-        """Shift offset paging: delete a row before the requested page, or insert one there."""
-        table, _ = self._tables[operation]
-        rows = self._select(operation, table, query)
-        before = rows[: min(len(rows), (query.number - 1) * query.size)]
-        if not len(before):
-            return
-        if operation == SALES_ORDERS.operation and rng.random() < 0.5 and self._insert_before(before, query):
-            return
-        victim = int(table.col("id")[before[rng.randrange(len(before))]])
-        {SALES_ORDERS.operation: self.delete_order, PRODUCTS.operation: self.delete_product,
-         CUSTOMERS.operation: self.delete_customer}.get(operation, lambda _id: None)(str(victim))
-
-    def _insert_before(self, before: np.ndarray, query: ListQuery) -> bool:
-        if query.order and query.order[0] == ("id", True):
-            self.create_order()  # newest first: a new order lands on page one
-            return True
-        ids = np.sort(self.orders.table.col("id")[before])
-        for candidate in (ids[:-1][np.diff(ids) > 1] + 1).tolist():
-            if self.orders.table.row_of(candidate) is None:
-                self._add_order(self._new_order_record(order_id=candidate))
-                return True
-        return False
-
-    # ---- views -------------------------------------------------------------------------
-
-    def _alive_row(self, store: OrderStore, record_id: str | int) -> int | None:
-        row = store.table.row_of(self._int(record_id))
-        return row if row is not None and store.table.col("alive")[row] else None
+        """Shift offset paging (see churn.shift_pages)."""
+        rows = self.selected_rows(operation, query)
+        churn.shift_pages(self, RESOURCES.get(operation, ""), rows[:(query.number - 1) * query.size],
+                          query.order[:1] == (("id", True),), rng)
 
     @_locked
-    def view_json(self, operation: str, record_id: str) -> str | None:
+    def v3_list(self, operation: str, query: v3.V3Query, url: Callable[[dict[str, Any]], str],
+                path: str) -> tuple[bytes, int]:
+        """A v3 list answer's body and how many records it holds; `url` and `path` make its links."""
+        listing = self._listings[operation]
+        page = v3.page(listing, self._selections.rows(operation, listing, query.filters, query.sort), query, url,
+                       path)
+        if operation == SALES_ORDERS_V3.operation:
+            return v3.body(page, lambda row: self._v3.order_resource(row, query.includes)), len(page.rows)
+        return v3.body(page, lambda row: self._v3.customer_resource(row, query.includes)), len(page.rows)
+
+    @_changing
+    def churn_v3(self, operation: str, query: v3.V3Query, rng: random.Random) -> None:
+        """Shift offset paging of a v3 list (see churn.shift_pages)."""
+        rows = self._selections.rows(operation, self._listings[operation], query.filters, query.sort)
+        first, descending = query.sort[0]
+        churn.shift_pages(self, RESOURCES[operation], rows[:(query.page - 1) * query.per_page],
+                          descending and first in ("id", *ORDER_COLUMNS), rng)
+
+    @_locked
+    def order_v3_json(self, order_id: str, includes: frozenset[str]) -> str | None:
+        """The body of a v3 order view, or None when the id is unknown."""
+        row = self.orders.book.alive_row(record_id(order_id))
+        return None if row is None else dumps({"data": self._v3.order_resource(row, includes)})
+
+    @_locked
+    def view_json(self, operation: str, record_id_text: str) -> str | None:
         """`data` of a single-resource answer as JSON, or None when the id is unknown."""
+        wanted = record_id(record_id_text)
         if operation == "salesOrder.view":
-            row = self._alive_row(self.orders, record_id)
-            return None if row is None else self.orders.view_json(row)
+            row = self.orders.book.alive_row(wanted)
+            return None if row is None else self._renderer.view(self.orders.book.record(row))
         if operation == "product.viewV2":
-            product = self.products.get(self._int(record_id))
-            return None if product is None else dumps(
-                render.product_view(product, self._project_name(product["projectId"])))
-        customer = self.customers.get(self._int(record_id))
+            product = self.master.products.get(wanted)
+            return None if product is None else dumps(self.master.product_view(product))
+        customer = self.master.customers.get(wanted)
         return None if customer is None else dumps(render.customer_view(customer))
 
     @_locked
     def address_page(self, customer_id: str, query: ListQuery) -> tuple[list[dict], int] | None:
         """One page of a customer's addresses (filtered on type) and how many match in all;
         None when the customer does not exist."""
-        customer = self.customers.get(self._int(customer_id))
+        customer = self.master.customers.get(record_id(customer_id))
         if customer is None:
             return None
         addresses = customer["addresses"]
-        selected = np.ones(len(addresses), dtype=bool)
-        types = np.array([fold(a["type"]) for a in addresses], dtype=object)
-        for f in query.filters:
-            selected &= mask(STR, types, f.op, list(f.values))
-        matching = [render.customer_address(a) for a, keep in zip(addresses, selected.tolist()) if keep]
+        rows = select(range(len(addresses)), query.filters, {"type": STR}, lambda key, row: addresses[row][key])
+        matching = [render.customer_address(addresses[row]) for row in rows]
         start = (query.number - 1) * query.size
         return matching[start:start + query.size], len(matching)
 
-    @staticmethod
-    def _int(value: str | int) -> int:
-        """An id from the API's digit-string form; -1 (no such record) for anything else."""
-        text = str(value)
-        return int(text) if text.isascii() and text.isdigit() else -1
-
-    # ---- truth accessors ---------------------------------------------------------------
+    # ---- truth accessors: exactly what the API answers ---------------------------------
 
     @_locked
     def order_ids(self) -> list[str]:
-        table = self.orders.table
-        return [str(i) for i in table.col("id")[table.rows_by_id(np.flatnonzero(table.col("alive")))].tolist()]
+        return [str(i) for i in self.orders.ids()]
 
     @_locked
     def order_count(self) -> int:
-        return int(self.orders.table.col("alive").sum())
-
-    def _order_row(self, order_id: str | int) -> int:
-        row = self._alive_row(self.orders, order_id)
-        if row is None:
-            raise KeyError(f"sales order {order_id} does not exist")
-        return row
+        return sum(self.orders.book.alive)
 
     @_locked
     def order_view(self, order_id: str | int) -> dict:
-        return json.loads(self.orders.view_json(self._order_row(order_id)))
+        return json.loads(self._renderer.view(self.orders.book.record(self.orders.row(order_id))))
 
     @_locked
     def order_list_item(self, order_id: str | int) -> dict:
-        return json.loads(self.orders.list_item_json(self._order_row(order_id)))
+        return json.loads(self._order_list_json(self.orders.row(order_id)))
 
     @_locked
-    def product_ids(self) -> list[str]:
-        return [str(i) for i in self.products.alive_ids()]
-
-    def _product(self, product_id: str | int) -> dict:
-        product = self.products.get(self._int(product_id))
-        if product is None:
-            raise KeyError(f"product {product_id} does not exist")
-        return product
-
-    @_locked
-    def product_list_item(self, product_id: str | int) -> dict:
-        return json.loads(dumps(self._product_item(self.products.row_of(self._product(product_id)["id"]))))
-
-    @_locked
-    def product_view(self, product_id: str | int) -> dict:
-        return json.loads(self.view_json("product.viewV2", str(self._product(product_id)["id"])))
-
-    @_locked
-    def customer_ids(self) -> list[str]:
-        return [str(i) for i in self.customers.alive_ids()]
-
-    def _customer(self, customer_id: str | int) -> dict:
-        customer = self.customers.get(self._int(customer_id))
-        if customer is None:
-            raise KeyError(f"customer {customer_id} does not exist")
-        return customer
-
-    @_locked
-    def customer_list_item(self, customer_id: str | int) -> dict:
-        return json.loads(dumps(render.customer_list_item(self._customer(customer_id))))
-
-    @_locked
-    def customer_view(self, customer_id: str | int) -> dict:
-        return json.loads(dumps(render.customer_view(self._customer(customer_id))))
-
-    @_locked
-    def customer_addresses(self, customer_id: str | int) -> list[dict]:
-        """Every address the address list serves for the customer, all pages, in order."""
-        return [render.customer_address(a) for a in self._customer(customer_id)["addresses"]]
-
-    @_locked
-    def project_ids(self) -> list[str]:
-        return [str(i) for i in self.projects.alive_ids()]
-
-    @_locked
-    def payment_method_ids(self) -> list[str]:
-        return [str(i) for i in self.payment_methods.alive_ids()]
-
-    @_locked
-    def shipping_method_ids(self) -> list[str]:
-        return [str(i) for i in self.shipping_methods.alive_ids()]
+    def order_v3(self, order_id: str | int, includes: tuple[str, ...] = ("lineItems",)) -> dict:
+        """The order as v3 answers it (list item and view alike), with `includes`."""
+        return json.loads(dumps(self._v3.order_resource(self.orders.row(order_id), frozenset(includes))))
 
     @_locked
     def find_orders(self, external_order_number: str) -> list[str]:
         """Ids of live orders carrying an external order number (case-insensitive)."""
-        table = self.orders.table
-        hit = mask("str", table.col("externalOrderNumber"), "equals", [external_order_number.casefold()])
-        return [str(i) for i in table.col("id")[np.flatnonzero(hit & table.col("alive"))].tolist()]
-
-    # ---- orders: changes ---------------------------------------------------------------
-
-    def position(self, spec: dict, currency: str, order_id: int, index: int) -> dict:
-        """An internal position from `{"product": {"id"}, "quantity", "price": {"amount"}, "discount",
-        "tax": {"vatCategory"}}` (import form) or `{"product_id", "quantity", "price"}` (Python form)."""
-        product_ref = spec.get("product_id") or (spec.get("product") or {}).get("id")
-        product = self._product(product_ref)
-        price = spec.get("price")
-        if isinstance(price, dict):
-            price = price.get("amount")
-        price_cents = (cents(price) if price is not None
-                       else int(round(product["netCents"] * data.EUR_RATE.get(currency, 1.0))))
-        discount = spec.get("discount") or 0
-        category = (spec.get("tax") or {}).get("vatCategory")
-        rate = {"normal": 19, "reduced": 7, "exempt": 0}.get(category, product["taxRate"])
-        return {"id": render.position_id(order_id, index), "productId": product["id"],
-                "quantity": float(spec.get("quantity", 1)), "price": price_cents,
-                "discount": int(round(float(discount) * self._discount_scale())), "taxRate": rate,
-                "comment": spec.get("comment", ""), "webId": spec.get("webId", ""), "parent": None}
-
-    def _with_totals(self, record: dict) -> dict:
-        totals(record["positions"])
-        record["net"] = sum(p["net"] for p in record["positions"])
-        record["tax"] = sum(p["tax"] for p in record["positions"])
-        return record
-
-    def _new_order_record(self, order_id: int | None = None, customer_id: Any = None,
-                          positions: list[dict] | None = None, status: str = "created", **fields: Any) -> dict:
-        if status not in data.STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        customer = (self._customer(customer_id) if customer_id is not None
-                    else self._rng.choice([c for c in self.customers.records if self.customers.get(c["id"])]))
-        order_id = order_id or self._next_order_id
-        self._next_order_id = max(self._next_order_id, order_id + 1)
-        now = self.now_epoch()
-        fields = _canonical(fields, ORDER_FIELD_ALIASES, "order")
-        currency = fields.pop("currency", "EUR")
-        if positions is None:
-            ids = [i for i in self.products.alive_ids() if not self._product(i)["isShippingCostsProduct"]]
-            positions = [{"product_id": self._rng.choice(ids), "quantity": self._rng.randint(1, 3)}
-                         for _ in range(self._rng.randint(1, 3))]
-        record = {
-            "id": order_id, "documentNumber": str(self.orders.next_document), "status": status,
-            "date": to_berlin(now).date().toordinal(), "createdAt": now, "updatedAt": now,
-            "customerId": customer["id"], "projectId": customer["projectId"],
-            "paymentMethodId": customer["paymentMethodId"], "shippingMethodId": customer["shippingMethodId"],
-            "currency": currency, "externalOrderNumber": "", "externalOrderId": "", "transactionNumber": "",
-            "customerOrderNumber": "", "comment": "", "editor": "API", "autoShipping": True,
-            "billingAddress": None, "shippingAddress": None, "shippingCosts": [],
-            "positions": [self.position(p, currency, order_id, k) for k, p in enumerate(positions)],
-        }
-        if "date" in fields:
-            fields["date"] = to_berlin(parse_instant(str(fields["date"]))).date().toordinal()
-        for key in ("customerId", "projectId", "paymentMethodId", "shippingMethodId"):
-            if key in fields:
-                fields[key] = int(fields[key])
-        record.update(fields)
-        return self._with_totals(record)
-
-    def _add_order(self, record: dict) -> str:
-        self.orders.add(record)
-        return str(record["id"])
+        return self.orders.find(external_order_number)
 
     @_locked
+    def product_ids(self) -> list[str]:
+        return [str(i) for i in self.master.products.alive_ids()]
+
+    @_locked
+    def product_list_item(self, product_id: str | int) -> dict:
+        return json.loads(dumps(self.master.product_item(self.master.product(product_id))))
+
+    @_locked
+    def product_view(self, product_id: str | int) -> dict:
+        return json.loads(dumps(self.master.product_view(self.master.product(product_id))))
+
+    @_locked
+    def customer_ids(self) -> list[str]:
+        return [str(i) for i in self.master.customers.alive_ids()]
+
+    @_locked
+    def customer_list_item(self, customer_id: str | int) -> dict:
+        return json.loads(dumps(render.customer_list_item(self.master.customer(customer_id))))
+
+    @_locked
+    def customer_view(self, customer_id: str | int) -> dict:
+        return json.loads(dumps(render.customer_view(self.master.customer(customer_id))))
+
+    @_locked
+    def customer_v3(self, customer_id: str | int, includes: tuple[str, ...] = ()) -> dict:
+        """The customer as the v3 customer list answers it, with `includes`."""
+        customer = self.master.customer(customer_id)
+        return json.loads(dumps(self._v3.customer_resource(self.master.customers.row_of(customer["id"]),
+                                                           frozenset(includes))))
+
+    @_locked
+    def customer_addresses(self, customer_id: str | int) -> list[dict]:
+        """Every address the address list serves for the customer, all pages, in order."""
+        return [render.customer_address(a) for a in self.master.customer(customer_id)["addresses"]]
+
+    @_locked
+    def project_ids(self) -> list[str]:
+        return [str(i) for i in self.master.projects.alive_ids()]
+
+    @_locked
+    def payment_method_ids(self) -> list[str]:
+        return [str(i) for i in self.master.payment_methods.alive_ids()]
+
+    @_locked
+    def shipping_method_ids(self) -> list[str]:
+        return [str(i) for i in self.master.shipping_methods.alive_ids()]
+
+    # ---- changes (stamped with the world time) -----------------------------------------
+
+    @_changing
     def create_order(self, customer_id: str | int | None = None, positions: list[dict] | None = None,
                      status: str = "created", external_order_number: str | None = None, **fields: Any) -> str:
         """Create an order stamped with the world time; returns its id."""
         if external_order_number is not None:
             fields["externalOrderNumber"] = external_order_number
-        return self._add_order(self._new_order_record(customer_id=customer_id, positions=positions,
-                                                      status=status, **fields))
+        return self.orders.create(customer_id=customer_id, positions=positions, status=status, **fields)
 
-    @_locked
+    @_changing
     def update_order(self, order_id: str | int, **changes: Any) -> None:
         """Change fields (status, comment, external numbers, positions, position_quantities={position id: qty}, ...);
         updatedAt becomes the world time."""
-        row = self._order_row(order_id)
-        record = json.loads(json.dumps(self.orders.record(row)))  # deep copy
-        quantities = changes.pop("position_quantities", None)
-        positions = changes.pop("positions", None)
-        fields = _canonical(changes, ORDER_FIELD_ALIASES, "order")
-        if "status" in fields and fields["status"] not in data.STATUSES:
-            raise ValueError(f"unknown status {fields['status']!r}")
-        for key in ("customerId", "projectId", "paymentMethodId", "shippingMethodId"):
-            if key in fields:
-                fields[key] = int(fields[key])
-        if "date" in fields:
-            fields["date"] = to_berlin(parse_instant(str(fields["date"]))).date().toordinal()
-        record.update(fields)
-        if positions is not None:
-            record["positions"] = [self.position(p, record["currency"], record["id"], k)
-                                   for k, p in enumerate(positions)]
-        for position_id, qty in (quantities or {}).items():
-            match = [p for p in record["positions"] if str(p["id"]) == str(position_id)]
-            if not match:
-                raise KeyError(f"position {position_id} is not in order {order_id}")
-            match[0]["quantity"] = float(qty)
-        record["updatedAt"] = max(self.now_epoch(), record["createdAt"])
-        self.orders.replace(row, self._with_totals(record))
+        self.orders.update(order_id, **changes)
 
     def cancel_order(self, order_id: str | int) -> None:
         self.update_order(order_id, status="canceled")
 
-    @_locked
+    @_changing
     def delete_order(self, order_id: str | int) -> None:
-        self.orders.delete(self._order_row(order_id))
+        self.orders.delete(order_id)
 
-    # ---- products and customers: changes -----------------------------------------------
-
-    def _product_fields(self, changes: dict[str, Any]) -> dict[str, Any]:
-        price = changes.pop("sales_price_net", None)
-        fields = _canonical(changes, PRODUCT_FIELDS, "product")
-        if price is not None:
-            fields["netCents"] = cents(price)
-        return fields
-
-    def _store_product(self, row: int | None, product: dict) -> str:
-        product["grossCents"] = (product["netCents"] * (100 + product["taxRate"]) + 50) // 100
-        product["salesTax"] = "standard" if product["taxRate"] == 19 else ("reduced" if product["taxRate"] else "free")
-        product["updatedAt"] = self.now_epoch()
-        if row is None:
-            self.products.add(product)
-        else:
-            self.products.replace(row, product)
-        self.catalog_version += 1
-        return str(product["id"])
-
-    @_locked
+    @_changing
     def create_product(self, **fields: Any) -> str:
         """New product (name, number, sales_price_net, tax_rate, stock, ...); returns its id."""
-        product_id = self.products.next_id()
-        product = data.product(random.Random(f"{self.settings.seed}:product:{product_id}"), product_id,
-                               len(self.projects.records))
-        product.update(self._product_fields(dict(fields)))
-        return self._store_product(None, product)
+        return self.master.create_product(**fields)
 
-    @_locked
+    @_changing
     def update_product(self, product_id: str | int, **changes: Any) -> None:
-        product = dict(self._product(product_id))
-        product.update(self._product_fields(dict(changes)))
-        self._store_product(self.products.row_of(product["id"]), product)
+        self.master.update_product(product_id, **changes)
 
-    @_locked
+    @_changing
     def delete_product(self, product_id: str | int) -> None:
-        self.products.delete(self.products.row_of(self._product(product_id)["id"]))
-        self.catalog_version += 1
+        self.master.delete_product(product_id)
 
-    def _store_customer(self, row: int | None, customer: dict) -> str:
-        customer["updatedAt"] = self.now_epoch()
-        if row is None:
-            self.customers.add(customer)
-        else:
-            self.customers.replace(row, customer)
-            self.orders.customer_changed()
-        self.catalog_version += 1
-        return str(customer["id"])
-
-    @_locked
+    @_changing
     def create_customer(self, **fields: Any) -> str:
         """New customer (name, email, customer_type, addresses, ...); returns its id."""
-        customer_id = self.customers.next_id()
-        customer = data.customer(random.Random(f"{self.settings.seed}:customer:{customer_id}"), customer_id,
-                                 len(self.projects.records))
-        self._change_customer(customer, fields)
-        customer["createdAt"] = self.now_epoch()
-        return self._store_customer(None, customer)
+        return self.master.create_customer(**fields)
 
-    @_locked
+    @_changing
     def update_customer(self, customer_id: str | int, **changes: Any) -> None:
-        customer = dict(self._customer(customer_id))
-        self._change_customer(customer, changes)
-        self._store_customer(self.customers.row_of(customer["id"]), customer)
+        self.master.update_customer(customer_id, **changes)
 
-    @staticmethod
-    def _change_customer(customer: dict, changes: dict[str, Any]) -> None:
-        """Apply checked changes; `addresses` replace the customer's (see addresses.checked_addresses)."""
-        fields = _canonical(changes, CUSTOMER_FIELDS, "customer")
-        if "addresses" in fields:
-            fields["addresses"] = checked_addresses(fields["addresses"],
-                                                    {**customer, "name": fields.get("name", customer["name"])})
-        customer.update(fields)
-
-    @_locked
+    @_changing
     def delete_customer(self, customer_id: str | int) -> None:
-        self.customers.delete(self.customers.row_of(self._customer(customer_id)["id"]))
-        self.catalog_version += 1
+        self.master.delete_customer(customer_id)
 
+
+def _record_listing(records: RecordSet, kinds: dict[str, str], value: Callable[[str, int], Any]) -> Listing:
+    return Listing({**kinds, "id": INT}, records.alive_rows, value, lambda row: records.records[row]["id"])
+
+
+def _item_json(records: RecordSet, render_item: Callable[[dict], dict]) -> Callable[[int], str]:
+    return lambda row: dumps(render_item(records.records[row]))
+
+
+def _item_value(records: RecordSet, extract: dict, item: Callable[[dict], dict]) -> Callable[[str, int], Any]:
+    """Reads a key from a record's item (rendered, for reference data: they are few and small);
+    keys it has no data for are null."""
+    return lambda key, row: extract[key](item(records.records[row])) if key in extract else None

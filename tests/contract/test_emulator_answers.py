@@ -1,4 +1,4 @@
-"""Contract: every answer of every endpoint the emulator serves is one the official spec allows,
+"""Contract: every answer of every v1/v2 endpoint the emulator serves is one the official spec allows,
 its media type declared for its status and its body valid against the declared schema
 (tests/contract/openapi.py says how strictly)."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import requests
 
 from pipelines.emulator import RunningEmulator
 from pipelines.emulator.media import SUCCESS_MEDIA_TYPES, success_media_types
-from tests.contract.openapi import answer_problems, closed, operations
+from tests.contract.openapi import V1, closed
 from tests.emulator.conftest import IMPORT_ACCEPT, Client, filters
 from tests.emulator.test_import import IMPORT, payload
 
@@ -41,7 +41,7 @@ SERVED = (*LISTS, *VIEWS, ADDRESSES, "salesOrder.import")
 
 def check(operation: str, response: requests.Response) -> Any:
     """Assert the answer is one the spec allows for `operation`; returns its decoded JSON body, if any."""
-    problems = answer_problems(operation, response.status_code, response.headers.get("Content-Type"),
+    problems = V1.answer_problems(operation, response.status_code, response.headers.get("Content-Type"),
                                response.content)
     assert not problems, f"{response.request.method} {response.request.url}:\n" + "\n".join(problems)
     return response.json() if response.content and "json" in response.headers["Content-Type"] else None
@@ -71,12 +71,12 @@ def test_an_invented_field_or_a_missing_required_one_fails() -> None:
     without additionalProperties) that neither part names fails, and so does a missing position id."""
     item = {"id": "1", "delivery": {"autoShipping": True, "email": "a@b.example"}}
     body = {"data": [item], "extra": {"totalCount": 1, "page": {"number": 1, "size": 10}}}
-    assert not answer_problems("salesOrder.list", 200, "application/json", json.dumps(body).encode())
+    assert not V1.answer_problems("salesOrder.list", 200, "application/json", json.dumps(body).encode())
     item["delivery"]["shippingMethod"] = {"id": "1"}  # only the view's delivery has it
-    assert answer_problems("salesOrder.list", 200, "application/json", json.dumps(body).encode())
+    assert V1.answer_problems("salesOrder.list", 200, "application/json", json.dumps(body).encode())
     position = {"quantity": 1, "sort": 1, "product": {"id": "2"}, "hasChildren": False, "parent": None}
     view = json.dumps({"data": {"id": "1", "positions": [position]}}).encode()
-    assert any("'id' is a required property" in p for p in answer_problems("salesOrder.view", 200,
+    assert any("'id' is a required property" in p for p in V1.answer_problems("salesOrder.view", 200,
                                                                          "application/json", view))
 
 
@@ -98,7 +98,7 @@ def test_the_policy_closes_listed_properties_and_merges_all_of() -> None:
 def test_the_emulator_declares_the_success_media_types_of_the_spec() -> None:
     for operation in SERVED:
         status = "201" if operation == "salesOrder.import" else "200"
-        declared = set(operations()[operation].media_types(status)) - {"application/pdf"}  # no PDF rendering
+        declared = set(V1.media_types(operation, status)) - {"application/pdf"}  # no PDF rendering
         assert set(success_media_types(operation)) == declared, operation
     assert set(SUCCESS_MEDIA_TYPES) <= set(SERVED)
 

@@ -59,7 +59,7 @@ def test_create_cancel_delete_order(client: Client) -> None:
                              external_order_number="WEB-9")
     view = world.order_view(new)
     assert (view["status"], view["customer"]["id"], view["externalOrderNumber"]) == ("created", "7", "WEB-9")
-    assert view["createdAt"] == WINTER.isoformat() and view["positions"][0]["quantity"] == 4
+    assert datetime.fromisoformat(view["createdAt"]) == WINTER and view["positions"][0]["quantity"] == 4
     world.cancel_order(new)
     assert client.get(f"/api/v1/salesOrders/{new}").json()["data"]["status"] == "canceled"
     world.delete_order(new)
