@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import re
 import time
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
-import numpy as np
 import requests
 from requests.adapters import BaseAdapter
 
@@ -59,9 +61,9 @@ def record(orders: int, folder: Path, seed: int = 42) -> Recording:
     ids = world.order_ids()
     pages = max(1, -(-len(ids) // PAGE_SIZE))
     _write(folder / "pages", (world.list_body("salesOrder.list", _query(number)).encode()
-                              for number in range(1, pages + 1)), np.arange(1, pages + 1))
+                              for number in range(1, pages + 1)), range(1, pages + 1))
     _write(folder / "views", (b'{"data":' + world.view_json("salesOrder.view", order_id).encode() + b"}"
-                              for order_id in ids), np.array([int(order_id) for order_id in ids]))
+                              for order_id in ids), [int(order_id) for order_id in ids])
     (folder / "meta.json").write_text(json.dumps({"orders": len(ids), "seed": seed}))
     return recording
 
@@ -70,19 +72,25 @@ def _query(number: int) -> ListQuery:
     return ListQuery(number=number, size=PAGE_SIZE, order=(("id", False),))
 
 
-def _write(stem: Path, bodies: object, keys: np.ndarray) -> None:
-    offsets = [0]
+def _write(stem: Path, bodies: Iterable[bytes], keys: Iterable[int]) -> None:
+    offsets = array("q", [0])
     with open(stem.with_suffix(".bin"), "wb") as out:
-        for body in bodies:  # type: ignore[attr-defined]
+        for body in bodies:
             out.write(body)
             offsets.append(offsets[-1] + len(body))
-    np.save(stem.with_suffix(".keys.npy"), keys.astype(np.int64))
-    np.save(stem.with_suffix(".offsets.npy"), np.array(offsets, dtype=np.int64))
+    stem.with_suffix(".keys").write_bytes(array("q", keys).tobytes())
+    stem.with_suffix(".offsets").write_bytes(offsets.tobytes())
+
+
+def _int64s(file: Path) -> array:
+    values = array("q")
+    values.frombytes(file.read_bytes())
+    return values
 
 
 def _all_bodies(stem: Path) -> list[bytes]:
     data = stem.with_suffix(".bin").read_bytes()
-    offsets = np.load(stem.with_suffix(".offsets.npy")).tolist()
+    offsets = _int64s(stem.with_suffix(".offsets"))
     return [data[start:end] for start, end in zip(offsets, offsets[1:], strict=False)]
 
 
@@ -90,15 +98,15 @@ class _Bodies:
     """Bodies by integer key, read from disk on demand (keys sorted ascending)."""
 
     def __init__(self, stem: Path) -> None:
-        self._keys = np.load(stem.with_suffix(".keys.npy"))
-        self._offsets = np.load(stem.with_suffix(".offsets.npy"))
+        self._keys = _int64s(stem.with_suffix(".keys"))
+        self._offsets = _int64s(stem.with_suffix(".offsets"))
         self._file = open(stem.with_suffix(".bin"), "rb")  # noqa: SIM115 - lives as long as the session
 
     def __deepcopy__(self, memo: dict) -> _Bodies:
         return self  # read-only; rest_api deep-copies its configuration, session included
 
     def get(self, key: int) -> bytes | None:
-        index = int(np.searchsorted(self._keys, key))
+        index = bisect_left(self._keys, key)
         if index >= len(self._keys) or self._keys[index] != key:
             return None
         self._file.seek(int(self._offsets[index]))
