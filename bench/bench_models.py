@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.analytics.engine import wrap
 from pipelines.analytics.models import build_models, run_data_tests
 from pipelines.analytics.report import ReportFilter, write_report_page
 from pipelines.settings import Settings
@@ -118,9 +119,9 @@ def _build_then_test(path: Path) -> tuple[float, float, float]:
     """Wall seconds to build, wall seconds to test, CPU seconds (all threads) to build."""
     with duckdb.connect(str(path)) as connection:
         started, cpu_started = time.perf_counter(), time.process_time()
-        report = build_models(connection)
+        report = build_models(wrap(connection))
         built, cpu_built = time.perf_counter(), time.process_time()
-        failures = run_data_tests(connection, report)
+        failures = run_data_tests(wrap(connection), report)
         tested = time.perf_counter()
     if [failure for failure in failures if not failure.is_warning]:
         raise SystemExit(f"data tests failed on the generated data: {[failure.name for failure in failures]}")
