@@ -35,6 +35,7 @@ CONNECT_TIMEOUT_SECONDS = 15
 """dlt's default for its postgres destination."""
 URI_SHAPE = "postgresql://USER:PASSWORD@HOST:5432/DATABASE"
 _SCHEMES = ("postgresql", "postgres")
+_PREAMBLE = re.compile(r"^(connection to server .*? failed:\s*)?(FATAL:\s*)?")
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,16 @@ def _uri_of(parts: Mapping[str, Any]) -> str:
 
 def _checked(uri: str, source: str) -> PostgresCredentials:
     credentials = PostgresCredentials(uri, source)
-    fix = f"write it as {URI_SHAPE} in {source}"
+    fix = f"write it as {URI_SHAPE}"
     try:
         parts = urlsplit(uri)
         parts.port  # noqa: B018 - parsing the port is the check
     except ValueError as error:
         raise ConfigError(f"{source} is not a PostgreSQL URI ({error}): {fix}") from None
-    if parts.scheme not in _SCHEMES or not parts.netloc and "host=" not in parts.query:
-        raise ConfigError(f"{source} is not a PostgreSQL URI (it starts {uri[:12]!r}...): {fix}")
+    if parts.scheme not in _SCHEMES:
+        raise ConfigError(f"{source} is not a PostgreSQL URI (it must start postgresql://): {fix}")
+    if not parts.hostname and "host=" not in parts.query:
+        raise ConfigError(f"{source} names no server: {fix}")
     if not credentials.database:
         raise ConfigError(f"{source} names no database ({credentials.shown}): {fix}")
     return credentials
@@ -138,18 +141,20 @@ def check_postgres(credentials: PostgresCredentials) -> None:
 def _refusal(credentials: PostgresCredentials, reason: str) -> str:
     where, source = credentials.server, credentials.source
     if "password" in reason or "authentication failed" in reason or re.search(r'role ".*" does not exist', reason):
-        return (f"PostgreSQL at {where} refused the user {credentials.user!r} ({reason}): "
-                f"check the user name and password in {source}")
+        return (f"PostgreSQL at {where} refused user {credentials.user!r} and its password: "
+                f"fix the user and password in {source}")
     if re.search(r'database ".*" does not exist', reason):
         return (f"PostgreSQL at {where} has no database {credentials.database!r}: create it "
                 f"(createdb {credentials.database}) or name an existing one in {source}")
-    return (f"cannot reach PostgreSQL at {where} ({reason}): start the server, or fix the host and port "
-            f"in {source}")
+    return f"cannot reach PostgreSQL at {where} ({reason}): start the server, or fix the host and port in {source}"
 
 
 def _first_line(error: Exception) -> str:
+    """libpq's reason without its preamble: `Connection refused`, `password authentication failed ...`."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return lines[0].removeprefix("FATAL:").strip() if lines else type(error).__name__
+    if not lines:
+        return type(error).__name__
+    return _PREAMBLE.sub("", lines[0]).strip()
 
 
 def dlt_destination(credentials: PostgresCredentials) -> Any:

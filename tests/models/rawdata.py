@@ -91,13 +91,21 @@ class RawData:
         schema = database.namespace(dataset, "analytics")
         database.execute(f"create schema if not exists {schema.qualified(dataset)}")
         for table in tables:
-            columns = TABLES[table]
             database.execute(f"drop table if exists {schema.source(table)}")
             database.execute(f"create table {schema.source(table)} ("
-                             + ", ".join(f'"{name}" {kind}' for name, kind in columns.items()) + ")")
+                             + ", ".join(f'"{name}" {kind}' for name, kind in TABLES[table].items()) + ")")
+        self.insert(connection, tables, dataset)
+
+    def insert(self, connection: Any, tables: tuple[str, ...] = tuple(TABLES), dataset: str = "xentral") -> None:
+        """Add the rows to tables `load` made, as a sync adds rows: no table is dropped."""
+        database = wrap(connection)
+        schema = database.namespace(dataset, "analytics")
+        for table in tables:
+            columns = list(TABLES[table])
+            values = ", ".join(f"$p{index}" for index in range(len(columns)))
             for row in self.rows[table]:
-                database.run(f"insert into {schema.source(table)} values ({', '.join(f'$p{i}' for i in range(len(columns)))})",
-                             {f"p{i}": row.get(name) for i, name in enumerate(columns)})
+                database.run(f"insert into {schema.source(table)} values ({values})",
+                             {f"p{index}": row.get(name) for index, name in enumerate(columns)})
 
 
 def _gross(net: Decimal) -> Decimal:
