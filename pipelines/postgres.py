@@ -63,7 +63,8 @@ class PostgresCredentials:
     def server(self) -> str:
         """`host:port` (or the socket folder) for messages."""
         parts = urlsplit(self.uri)
-        return f"{unquote(parts.hostname or 'localhost')}:{parts.port or 5432}"
+        host = parts.netloc.rpartition("@")[2].removesuffix(f":{parts.port}" if parts.port else "")
+        return f"{unquote(host) or 'localhost'}:{parts.port or 5432}"
 
 
 def resolve_postgres_credentials(

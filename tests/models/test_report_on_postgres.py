@@ -75,3 +75,7 @@ def test_a_synced_world_reports_the_same_from_duckdb_and_postgresql_night_after_
         world.cancel_order(orders[0])
         world.update_order(orders[1], status="released")
         world.create_order(status="released", currency="CHF")
+
+    run(capsys, "report", *postgres_engine, "--format", "html", "--output", "page.html")
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert "Data as of the last sync" in page and page.count("<img") == 8  # four charts per currency
