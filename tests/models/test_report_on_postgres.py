@@ -6,6 +6,7 @@ postgres destination (the sync itself loading into PostgreSQL is tested with the
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -76,6 +77,7 @@ def test_a_synced_world_reports_the_same_from_duckdb_and_postgresql_night_after_
         world.update_order(orders[1], status="released")
         world.create_order(status="released", currency="CHF")
 
+    currencies = len(json.loads(in_postgres["customer", "json"])["totals"])
     run(capsys, "report", *postgres_engine, "--format", "html", "--output", "page.html")
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
-    assert "Data as of the last sync" in page and page.count("<img") == 8  # four charts per currency
+    assert "Data as of the last sync" in page and page.count("<img") == 4 * currencies  # four charts per currency
