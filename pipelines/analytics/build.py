@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.analytics.duckdb_file import connect_existing
+from pipelines.analytics.engine import open_database
 from pipelines.analytics.errors import ModelError, ModelInputError
 from pipelines.analytics.models import (
     DEFAULT_MODELS_DIR,
@@ -20,14 +20,14 @@ from pipelines.settings import Settings
 
 def build_and_test_models(settings: Settings, models_dir: Path = DEFAULT_MODELS_DIR) -> None:
     """Build the models and run their data tests; a failing test (not a warning) fails the command."""
-    with connect_existing(settings.duckdb_path) as connection:
+    with open_database(settings) as database:
         try:
-            report = build_models(connection, models_dir, dataset=settings.dataset,
+            report = build_models(database, models_dir, dataset=settings.dataset,
                                   models_schema=settings.models_schema)
         except NothingSyncedError as error:
-            raise ModelInputError(f"{settings.duckdb_path}: {error}; run `xentral-sync sync` first, or pass the "
+            raise ModelInputError(f"{database.where}: {error}; run `xentral-sync sync` first, or pass the "
                                   "--dataset the sync writes to") from None
-        failures = run_data_tests(connection, report, models_dir)
+        failures = run_data_tests(database, report, models_dir)
     print_models(report, failures)
     errors = [failure for failure in failures if not failure.is_warning]
     if errors:

@@ -1,10 +1,10 @@
-"""Build the SQL models in `sql/` in dependency order against one DuckDB file, then run the data tests.
+"""Build the SQL models in `sql/` in dependency order in one database (DuckDB or PostgreSQL), then run the data tests.
 
 A model is one `.sql` file holding one SELECT (`sql/staging`, `sql/marts`, `sql/seeds`); it
 becomes the table `<models schema>.<file name>`, or a view if the file holds the line
 `-- materialized: view`. Models read raw tables as `{{ source('table') }}` and each other as
 `{{ ref('model') }}` (see `sql_template.py`), which is how the build order is found and how
-the same files serve any DuckDB file, dataset and models schema. `sql/tests/` holds the data
+the same files serve any DuckDB file or PostgreSQL database, dataset and models schema. `sql/tests/` holds the data
 tests (`data_tests.py`); `sql/reports/` the report's queries, which are not models.
 """
 
@@ -16,11 +16,10 @@ from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from pipelines.analytics.data_tests import DataTest, discover_tests
+from pipelines.analytics.engine import Database
 from pipelines.analytics.errors import ModelError, ModelInputError
-from pipelines.analytics.sql_template import Namespace, expanded_names, namespace_for, render
+from pipelines.analytics.sql_template import Namespace, expanded_names, render
 from pipelines.settings import DEFAULTS
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parents[2] / "sql"
@@ -97,7 +96,7 @@ def build_order(models: dict[str, Model]) -> list[Model]:
 
 
 def build_models(
-    connection: duckdb.DuckDBPyConnection,
+    database: Database,
     models_dir: Path = DEFAULT_MODELS_DIR,
     *,
     dataset: str = DEFAULTS.dataset,
@@ -109,92 +108,70 @@ def build_models(
     reading a raw table that was never synced (say only products were), and the models built
     on it, are skipped rather than failed; when none of the raw tables is there, nothing is built.
     """
-    namespace = namespace_for(connection, dataset, models_schema)
+    namespace = database.namespace(dataset, models_schema)
     models = build_order(discover(models_dir))
-    synced = tables_in(connection, namespace, dataset).keys()
+    synced = database.tables_in(dataset).keys()
     needed = set().union(*(model.raw_tables for model in models))
     if needed and not needed & synced:
         raise NothingSyncedError(f"the schema {dataset!r} holds none of the tables the sync writes")
     report = BuildReport(namespace=namespace, built=[], skipped={})
-    connection.execute("BEGIN TRANSACTION")
-    try:
-        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {namespace.qualified(models_schema)}")
+    with database.transaction():
+        database.lock_models(namespace)
+        database.execute(f"CREATE SCHEMA IF NOT EXISTS {namespace.qualified(models_schema)}")
         for model in models:
             missing = sorted(model.raw_tables - synced) + sorted(model.references & report.skipped.keys())
             if missing:
                 report.skipped[model.name] = missing[0]
                 continue
-            _build(connection, namespace, model)
+            _build(database, namespace, model)
             report.built.append(model.name)
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
     return report
 
 
-def tables_in(connection: duckdb.DuckDBPyConnection, namespace: Namespace, schema: str) -> dict[str, str]:
-    """The tables and views of `schema` in the connection's catalog: lower-cased name -> TABLE or VIEW."""
-    catalog_filter = "AND table_catalog = ?" if namespace.catalog else ""
-    rows = connection.execute(
-        f"SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = ? {catalog_filter}",
-        [schema, namespace.catalog] if namespace.catalog else [schema],
-    ).fetchall()
-    return {name.lower(): "VIEW" if kind == "VIEW" else "TABLE" for name, kind in rows}
-
-
 def run_data_tests(
-    connection: duckdb.DuckDBPyConnection, report: BuildReport, models_dir: Path = DEFAULT_MODELS_DIR
+    database: Database, report: BuildReport, models_dir: Path = DEFAULT_MODELS_DIR
 ) -> list[DataTestFailure]:
     """Run every data test whose models were built; each returned row is a failure."""
     failures = []
     for test in discover_tests(models_dir / "tests"):
         if set(test.models) & report.skipped.keys():
             continue
-        failure = _run_data_test(connection, report.namespace, test)
+        failure = _run_data_test(database, report.namespace, test)
         if failure:
             failures.append(failure)
     return failures
 
 
-def _run_data_test(
-    connection: duckdb.DuckDBPyConnection, namespace: Namespace, test: DataTest
-) -> DataTestFailure | None:
+def _run_data_test(database: Database, namespace: Namespace, test: DataTest) -> DataTestFailure | None:
     query = _select(render(test.sql, namespace, f"data test {test.name}"))
     try:
-        result = connection.execute(f"SELECT * FROM ({query}\n) AS failing LIMIT {SAMPLE_ROWS}")
-        sample = result.fetchall()
-        columns = [column[0] for column in result.description or []]
-        if not sample:
+        sample = database.run(f"SELECT * FROM ({query}\n) AS failing LIMIT {SAMPLE_ROWS}")
+        if not sample.rows:
             return None
-        counted = connection.execute(f"SELECT count(*) FROM ({query}\n) AS failing").fetchone()
-    except duckdb.Error as error:
-        raise ModelError(f"data test {test.name} does not run: {error}") from None
+        counted = database.run(f"SELECT count(*) FROM ({query}\n) AS failing").rows
+    except database.errors as error:
+        raise ModelError(f"data test {test.name} does not run: {_first_line(error)}") from None
     return DataTestFailure(
         name=test.name,
         models=test.models,
-        failing_rows=int(counted[0]) if counted else len(sample),
-        columns=columns,
-        sample=sample,
+        failing_rows=int(counted[0][0]),
+        columns=sample.columns,
+        sample=sample.rows,
         is_warning=test.is_warning,
     )
 
 
-def _build(connection: duckdb.DuckDBPyConnection, namespace: Namespace, model: Model) -> None:
+def _build(database: Database, namespace: Namespace, model: Model) -> None:
     kind = "VIEW" if model.is_view and namespace.holds_views else "TABLE"
     query = _select(render(model.sql, namespace, model.path.name))
     try:
-        _drop_if_other_kind(connection, namespace, model.name, kind)
-        connection.execute(f"CREATE OR REPLACE {kind} {namespace.ref(model.name)} AS {query}")
-    except duckdb.Error as error:
-        raise ModelError(f"model {model.path.name} does not build: {error}") from None
+        database.materialize(namespace, model.name, kind, query)
+    except database.errors as error:
+        raise ModelError(f"model {model.path.name} does not build: {_first_line(error)}") from None
 
 
-def _drop_if_other_kind(connection: duckdb.DuckDBPyConnection, namespace: Namespace, name: str, kind: str) -> None:
-    """A model that turned from table into view (or back) replaces the old object."""
-    existing = tables_in(connection, namespace, namespace.models_schema).get(name)
-    if existing and existing != kind:
-        connection.execute(f"DROP {existing} {namespace.ref(name)}")
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def _select(sql: str) -> str:

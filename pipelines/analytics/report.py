@@ -16,14 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-import duckdb
-
-from pipelines.analytics.duckdb_file import connect_existing
+from pipelines.analytics.engine import Database, open_database
 from pipelines.analytics.errors import ModelError, ModelInputError
-from pipelines.analytics.models import DEFAULT_MODELS_DIR, tables_in
+from pipelines.analytics.models import DEFAULT_MODELS_DIR
 from pipelines.analytics.report_output import FORMATS, open_output, write_report
-from pipelines.analytics.sql_template import Namespace, expanded_names, namespace_for, render
-from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
+from pipelines.analytics.sql_template import Namespace, expanded_names, render
+from pipelines.arguments import ORDER_STATUSES, add_destination_argument, comma_list, iso_date, positive_int
 from pipelines.settings import Settings, resolve_settings
 
 REPORT_QUERIES_DIR = DEFAULT_MODELS_DIR / "reports"
@@ -75,12 +73,12 @@ class Report:
     """One row per currency over everything the filter selects (before --top)."""
 
 
-def build_report(connection: duckdb.DuckDBPyConnection, namespace: Namespace, report_filter: ReportFilter) -> Report:
+def build_report(database: Database, namespace: Namespace, report_filter: ReportFilter) -> Report:
     """The report's rows and totals, read from the marts through the queries in `sql/reports/`."""
     dimension = DIMENSIONS[report_filter.by]
     parameters = filter_parameters(report_filter)
-    order_rows = run_report_query(connection, namespace, "orders", parameters)
-    rows = order_rows if dimension.query == "orders" else run_report_query(connection, namespace, dimension.query,
+    order_rows = run_report_query(database, namespace, "orders", parameters)
+    rows = order_rows if dimension.query == "orders" else run_report_query(database, namespace, dimension.query,
                                                                            parameters)
     columns = ["revenue_rank", *dimension.columns]
     return Report(
@@ -102,37 +100,36 @@ def rows_of(rows: list[dict[str, Any]], dimension: str, top: int | None = None) 
 
 
 def run_report_query(
-    connection: duckdb.DuckDBPyConnection, namespace: Namespace, name: str, parameters: dict[str, Any]
+    database: Database, namespace: Namespace, name: str, parameters: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """The rows of `sql/reports/<name>.sql`, run with its bind parameters."""
     path = REPORT_QUERIES_DIR / f"{name}.sql"
     sql = path.read_text(encoding="utf-8")
-    _require_models(connection, namespace, expanded_names(sql, "ref"))
+    _require_models(database, namespace, expanded_names(sql, "ref"))
     try:
-        result = connection.execute(render(sql, namespace, path.name), parameters)
-    except duckdb.Error as error:
+        return database.run(render(sql, namespace, path.name), parameters).records()
+    except database.errors as error:
         raise ModelError(f"the models do not fit this version of the report; rebuild them with "
-                         f"`xentral-sync models` ({str(error).splitlines()[0]})") from None
-    columns = [column[0] for column in result.description or []]
-    return [dict(zip(columns, row)) for row in result.fetchall()]
+                         f"`xentral-sync models` ({str(error).strip().splitlines()[0]})") from None
 
 
 def _pick(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
     return {column: row[column] for column in columns}
 
 
-def _require_models(connection: duckdb.DuckDBPyConnection, namespace: Namespace, needed: set[str]) -> None:
+def _require_models(database: Database, namespace: Namespace, needed: set[str]) -> None:
     """The models a query reads exist (they are skipped while their raw tables were never synced)."""
-    missing = sorted(needed - tables_in(connection, namespace, namespace.models_schema).keys())
+    missing = sorted(needed - database.tables_in(namespace.models_schema).keys())
     if missing:
         names = ", ".join(f"{namespace.models_schema}.{name}" for name in missing)
-        raise ModelsMissingError(f"the DuckDB file has no {names} yet: sync sales orders and customers, "
+        raise ModelsMissingError(f"{database.where} has no {names} yet: sync sales orders and customers, "
                                  "then run `xentral-sync models`")
 
 
 def add_report_parser(commands: Any) -> None:
     report = commands.add_parser(
         "report", help="print orders summarized by customer, value band, month or product (from the SQL models)")
+    add_destination_argument(report)
     report.add_argument("--duckdb", metavar="PATH",
                         help="DuckDB file, opened read-only (default: duckdb_path, else xentral.duckdb)")
     report.add_argument("--dataset", metavar="NAME", help="schema of the raw tables (default: dataset, else xentral)")
@@ -149,7 +146,7 @@ def add_report_parser(commands: Any) -> None:
 
 
 def report_command(args: argparse.Namespace) -> int:
-    settings = resolve_settings({"duckdb_path": args.duckdb, "dataset": args.dataset})
+    settings = resolve_settings({"destination": args.destination, "duckdb_path": args.duckdb, "dataset": args.dataset})
     report_filter = ReportFilter(by=args.by, statuses=args.status, since=args.since, top=args.top)
     if args.format == "html":
         if not args.output:
@@ -167,10 +164,9 @@ def report_command(args: argparse.Namespace) -> int:
 def print_report(
     settings: Settings, report_filter: ReportFilter, output_format: str = "table", stream: TextIO | None = None
 ) -> None:
-    """Read the report from the file (read-only, closed at once) and write it to `stream` (default stdout)."""
-    with connect_existing(settings.duckdb_path, read_only=True) as connection:
-        namespace = namespace_for(connection, settings.dataset, settings.models_schema)
-        report = build_report(connection, namespace, report_filter)
+    """Read the report from the database (read-only, closed at once) and write it to `stream` (default stdout)."""
+    with open_database(settings, read_only=True) as database:
+        report = build_report(database, database.namespace(settings.dataset, settings.models_schema), report_filter)
     write_report(report, output_format, stream or sys.stdout)
 
 
@@ -179,8 +175,7 @@ def write_report_page(settings: Settings, report_filter: ReportFilter, output: P
     from pipelines.analytics.report_html import write_html_page
     from pipelines.analytics.report_page import read_report_page
 
-    with connect_existing(settings.duckdb_path, read_only=True) as connection:
-        page = read_report_page(connection, namespace_for(connection, settings.dataset, settings.models_schema),
-                                report_filter)
+    with open_database(settings, read_only=True) as database:
+        page = read_report_page(database, database.namespace(settings.dataset, settings.models_schema), report_filter)
     write_html_page(page, output)
 

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import duckdb
-
-from pipelines.analytics.models import tables_in
+from pipelines.analytics.engine import Database
 from pipelines.analytics.report import ModelsMissingError, ReportFilter, filter_parameters, rows_of, run_report_query
 from pipelines.analytics.sql_template import Namespace
 
@@ -41,14 +39,12 @@ class ReportPage:
     """Why there is nothing to show: nothing synced or built yet (the filter matching no order leaves it None)."""
 
 
-def read_report_page(
-    connection: duckdb.DuckDBPyConnection, namespace: Namespace, report_filter: ReportFilter
-) -> ReportPage:
+def read_report_page(database: Database, namespace: Namespace, report_filter: ReportFilter) -> ReportPage:
     top = report_filter.top or PAGE_TOP
-    last_sync = _last_sync(connection, namespace)
+    last_sync = _last_sync(database, namespace)
     try:
-        order_rows = run_report_query(connection, namespace, "orders", filter_parameters(report_filter))
-        product_rows = run_report_query(connection, namespace, "products", filter_parameters(report_filter))
+        order_rows = run_report_query(database, namespace, "orders", filter_parameters(report_filter))
+        product_rows = run_report_query(database, namespace, "products", filter_parameters(report_filter))
     except ModelsMissingError as missing:
         return ReportPage(report_filter, top, last_sync, [], nothing_yet=str(missing))
     totals = sorted(rows_of(order_rows, "total"), key=lambda row: (-(row["orders"] + row["canceled_orders"]),
@@ -71,8 +67,8 @@ def _in_currency(rows: list[dict[str, Any]], currency: str) -> list[dict[str, An
     return [row for row in rows if row["currency"] == currency]
 
 
-def _last_sync(connection: duckdb.DuckDBPyConnection, namespace: Namespace) -> datetime | None:
-    if "_dlt_loads" not in tables_in(connection, namespace, namespace.raw_schema):
+def _last_sync(database: Database, namespace: Namespace) -> datetime | None:
+    if "_dlt_loads" not in database.tables_in(namespace.raw_schema):
         return None
-    (row,) = run_report_query(connection, namespace, "freshness", {})
+    (row,) = run_report_query(database, namespace, "freshness", {})
     return row["last_load_at"]

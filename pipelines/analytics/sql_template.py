@@ -1,13 +1,19 @@
-"""The three expansions a SQL file in `sql/` may use, so that it names no schema itself.
+"""The expansions a SQL file in `sql/` may use, so that it names no schema and runs on every engine.
 
 - `{{ source('sales_orders') }}`: a raw table the sync wrote, in the dataset (raw schema);
 - `{{ ref('fct_orders') }}`: another model, in the models schema (the build order follows these);
-- `{{ money('net_sales__amount') }}`: an amount as DECIMAL(18, 2).
+- `{{ money('net_sales__amount') }}`: an amount as DECIMAL(18, 2);
+- `{{ ratio('net_revenue', 'orders', 2) }}`: numerator / denominator as DECIMAL(18, 2), rounded half
+  away from zero from the exact quotient (NULL when the denominator is 0 or NULL).
 
 Plain substitution, like dbt's `source`, `ref` and a macro, without a template engine. Names come
-out fully qualified and quoted, so the same files run whatever the DuckDB file, the dataset and
-the models schema are called (in `xentral.duckdb` an unqualified `xentral.sales_orders` is
-ambiguous: DuckDB names the file's catalog `xentral` too).
+out fully qualified and quoted, so the same files run whatever the DuckDB file or PostgreSQL
+database, the dataset and the models schema are called (in `xentral.duckdb` an unqualified
+`xentral.sales_orders` is ambiguous: DuckDB names the file's catalog `xentral` too).
+
+`ratio` is the one construct the engines spell differently: DuckDB divides decimals as DOUBLE, so
+about one average in a hundred would round to the other cent than PostgreSQL's exact NUMERIC.
+Both divide whole numbers instead (DuckDB `//` on HUGEINT, PostgreSQL `div()` on NUMERIC).
 """
 
 from __future__ import annotations
@@ -15,16 +21,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import duckdb
-
 from pipelines.analytics.errors import ModelError
 
-_EXPANSION = re.compile(r"\{\{\s*(\w+)\(\s*'([^']*)'\s*\)\s*\}\}")
+DUCKDB, POSTGRES = "duckdb", "postgres"
+_EXPANSION = re.compile(r"\{\{\s*(\w+)\(\s*((?:'[^']*'|\d+)(?:\s*,\s*(?:'[^']*'|\d+))*)\s*\)\s*\}\}")
+_COLUMN = re.compile(r"\w+(\.\w+)?")
+_SCALED = 10**9
+"""DuckDB scales both operands of a ratio to whole numbers by this: exact for up to 9 decimals."""
 
 
 @dataclass(frozen=True)
 class Namespace:
-    """Where models read raw tables and where they are built."""
+    """Where models read raw tables and where they are built, and the engine that reads the SQL."""
 
     raw_schema: str
     """The dataset the sync writes (`xentral` by default)."""
@@ -32,6 +40,7 @@ class Namespace:
     """Where the models are built (`analytics` by default)."""
     catalog: str | None = None
     """DuckDB's name for the open file (its stem); None on engines whose names need no catalog."""
+    dialect: str = DUCKDB
 
     def source(self, table: str) -> str:
         return self.qualified(self.raw_schema, table)
@@ -56,18 +65,6 @@ class Namespace:
             self.raw_schema.lower(), self.models_schema.lower()}
 
 
-def namespace_for(connection: duckdb.DuckDBPyConnection, raw_schema: str, models_schema: str) -> Namespace:
-    """The namespace on this connection; the one place that knows how engines qualify names.
-
-    DuckDB: three-part names with the connection's current catalog. Other engines (PostgreSQL)
-    get schema-qualified names.
-    """
-    if isinstance(connection, duckdb.DuckDBPyConnection):
-        catalog = connection.execute("select current_database()").fetchone()[0]
-        return Namespace(raw_schema, models_schema, catalog)
-    return Namespace(raw_schema, models_schema)
-
-
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -81,22 +78,42 @@ def money(column: str) -> str:
     return f"cast(cast({column} as decimal(18, 9)) as decimal(18, 2))"
 
 
+def ratio(numerator: str, denominator: str, scale: int, dialect: str) -> str:
+    """numerator / denominator as DECIMAL(18, scale), exactly rounded, half away from zero.
+
+    |n| * 10^(scale+1) divided by |d| in whole numbers (truncated: the floor), plus 5, divided by
+    10: half up on the exact quotient; the signs are put back afterwards.
+    """
+    unit = "1" if scale == 0 else "0." + "0" * (scale - 1) + "1"
+    if dialect == DUCKDB:
+        whole_n = f"abs(cast(cast({numerator} as decimal(38, 9)) * {_SCALED} as hugeint))"
+        whole_d = f"abs(cast(cast(nullif({denominator}, 0) as decimal(38, 9)) * {_SCALED} as hugeint))"
+        rounded = f"(({whole_n} * {10 ** (scale + 1)} // {whole_d}) + 5) // 10"
+    else:
+        rounded = f"div(div(abs({numerator}) * {10 ** (scale + 1)}, abs(nullif({denominator}, 0))) + 5, 10)"
+    return f"cast(sign({numerator}) * sign({denominator}) * {rounded} * {unit} as decimal(18, {scale}))"
+
+
 def render(sql: str, namespace: Namespace, origin: str) -> str:
     """The SQL with every expansion replaced; `origin` names the file in errors."""
 
     def expand(match: re.Match[str]) -> str:
-        function, argument = match.groups()
-        if function == "source":
-            return namespace.source(argument)
-        if function == "ref":
-            return namespace.ref(argument)
-        if function == "money":
-            return money(argument)
-        raise ModelError(f"{origin}: unknown expansion {match.group(0)}; use source(), ref() or money()")
+        function, arguments = match.group(1), _arguments(match.group(2))
+        if function in ("source", "ref", "money") and len(arguments) == 1:
+            return {"source": namespace.source, "ref": namespace.ref, "money": money}[function](arguments[0])
+        if function == "ratio" and len(arguments) == 3 and all(_COLUMN.fullmatch(name) for name in arguments[:2]) \
+                and arguments[2].isdigit():
+            return ratio(arguments[0], arguments[1], int(arguments[2]), namespace.dialect)
+        raise ModelError(f"{origin}: unknown expansion {match.group(0)}; use source('table'), ref('model'), "
+                         "money('column') or ratio('numerator', 'denominator', scale)")
 
     return _EXPANSION.sub(expand, sql)
 
 
 def expanded_names(sql: str, function: str) -> set[str]:
     """The arguments of every `{{ function('...') }}` in the SQL: the models or sources it reads."""
-    return {argument.lower() for name, argument in _EXPANSION.findall(sql) if name == function}
+    return {_arguments(arguments)[0].lower() for name, arguments in _EXPANSION.findall(sql) if name == function}
+
+
+def _arguments(listed: str) -> list[str]:
+    return [argument.strip().strip("'") for argument in listed.split(",")]

@@ -8,6 +8,7 @@ with per_currency as (
         cast(sum(orders) as bigint)                                     as orders,
         sum(net_revenue)                                                as net_revenue,
         sum(gross_revenue)                                              as gross_revenue,
+        sum(sum(net_revenue)) over (partition by currency)              as currency_net_revenue,
         min(order_date) filter (where not is_canceled)                  as first_order_date,
         max(order_date) filter (where not is_canceled)                  as last_order_date,
         cast(sum(orders) filter (where status = 'created') as bigint)   as created_orders,
@@ -41,15 +42,13 @@ select
     all_customers.is_vanished,
     per_currency.currency,
     coalesce(per_currency.orders, 0)                    as orders,
-    coalesce(per_currency.net_revenue, 0)               as net_revenue,
-    coalesce(per_currency.gross_revenue, 0)             as gross_revenue,
-    cast(per_currency.net_revenue / nullif(per_currency.orders, 0) as decimal(18, 2)) as average_order_value,
+    cast(coalesce(per_currency.net_revenue, 0) as decimal(18, 2))   as net_revenue,
+    cast(coalesce(per_currency.gross_revenue, 0) as decimal(18, 2)) as gross_revenue,
+    {{ ratio('per_currency.net_revenue', 'per_currency.orders', 2) }} as average_order_value,
     per_currency.first_order_date,
     per_currency.last_order_date,
     current_date - per_currency.last_order_date         as days_since_last_order,
-    cast(per_currency.net_revenue
-        / nullif(sum(per_currency.net_revenue) over (partition by per_currency.currency), 0)
-        as decimal(9, 6))                               as revenue_share,
+    {{ ratio('per_currency.net_revenue', 'per_currency.currency_net_revenue', 6) }} as revenue_share,
     case when per_currency.currency is not null then
         rank() over (partition by per_currency.currency order by per_currency.net_revenue desc)
     end                                                 as revenue_rank,

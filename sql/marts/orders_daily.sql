@@ -13,7 +13,7 @@ select
     value_band,
     count(*) filter (where not is_canceled)                       as orders,
     count(*) filter (where is_canceled)                           as canceled_orders,
-    coalesce(sum(net_amount) filter (where not is_canceled), 0)   as net_revenue,
-    coalesce(sum(gross_amount) filter (where not is_canceled), 0) as gross_revenue
+    cast(coalesce(sum(net_amount) filter (where not is_canceled), 0) as decimal(18, 2))   as net_revenue,
+    cast(coalesce(sum(gross_amount) filter (where not is_canceled), 0) as decimal(18, 2)) as gross_revenue
 from {{ ref('fct_orders') }}
 group by order_date, order_month, status, is_canceled, customer_id, currency, value_band_order, value_band

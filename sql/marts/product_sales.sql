@@ -29,7 +29,7 @@ select
     coalesce(sales.orders, 0)                               as orders,
     coalesce(sales.customers, 0)                            as customers,
     case when sales.currency is not null then
-        rank() over (partition by sales.currency order by sales.net_revenue desc)
+        rank() over (partition by sales.currency order by sales.net_revenue desc nulls last)
     end                                                     as revenue_rank
 from {{ ref('stg_xentral__products') }} as products
 full outer join sales on sales.product_id = products.product_id

@@ -25,8 +25,8 @@ grouped as (
         value_band,
         order_month,
         currency,
-        sum(orders)                                     as orders,
-        sum(canceled_orders)                            as canceled_orders,
+        cast(sum(orders) as bigint)                     as orders,
+        cast(sum(canceled_orders) as bigint)            as canceled_orders,
         sum(net_revenue)                                as net_revenue,
         sum(gross_revenue)                              as gross_revenue,
         min(order_date) filter (where not is_canceled)  as first_order_date,
@@ -37,22 +37,26 @@ grouped as (
     )
 ),
 
+per_currency as (
+    select grouped.*, sum(net_revenue) over (partition by dimension, currency) as currency_net_revenue
+    from grouped
+),
+
 ranked as (
     select
-        grouped.*,
+        per_currency.*,
         rank() over (partition by dimension, currency order by net_revenue desc) as revenue_rank,
         row_number() over (
             partition by dimension, currency order by net_revenue desc, customer_id, value_band_order, order_month
         )                                               as place,
-        cast(net_revenue / nullif(orders, 0) as decimal(18, 2)) as average_order_value,
-        cast(net_revenue / nullif(sum(net_revenue) over (partition by dimension, currency), 0) as decimal(9, 6))
-                                                        as revenue_share,
+        {{ ratio('net_revenue', 'orders', 2) }}         as average_order_value,
+        {{ ratio('net_revenue', 'currency_net_revenue', 6) }} as revenue_share,
         case when dimension = 'month' then
             sum(net_revenue) over (
                 partition by dimension, currency order by order_month rows between unbounded preceding and current row
             )
         end                                             as running_net_revenue
-    from grouped
+    from per_currency
 )
 
 select

@@ -7,9 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import duckdb
-
-from pipelines.analytics.sql_template import namespace_for
+from pipelines.analytics.engine import wrap
 
 TABLES: dict[str, dict[str, str]] = {
     "sales_orders": {
@@ -86,20 +84,28 @@ class RawData:
                 "product__id": product_id, "product__number": f"AR-{product_id}", "product__name": f"Product {product_id}",
             })
 
-    def load(self, connection: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = tuple(TABLES),
-             dataset: str = "xentral") -> None:
-        """Write the tables into the schema `dataset`, named in full (the file's catalog may be called the same)."""
-        schema = namespace_for(connection, dataset, "analytics")
-        connection.execute(f"create schema if not exists {schema.qualified(dataset)}")
+    def load(self, connection: Any, tables: tuple[str, ...] = tuple(TABLES), dataset: str = "xentral") -> None:
+        """Write the tables into the schema `dataset` of a DuckDB or PostgreSQL connection, named in full
+        (the DuckDB file's catalog may be called like the schema)."""
+        database = wrap(connection)
+        schema = database.namespace(dataset, "analytics")
+        database.execute(f"create schema if not exists {schema.qualified(dataset)}")
         for table in tables:
-            columns = TABLES[table]
-            connection.execute(f"create or replace table {schema.source(table)} ("
-                               + ", ".join(f'"{name}" {kind}' for name, kind in columns.items()) + ")")
+            database.execute(f"drop table if exists {schema.source(table)}")
+            database.execute(f"create table {schema.source(table)} ("
+                             + ", ".join(f'"{name}" {kind}' for name, kind in TABLES[table].items()) + ")")
+        self.insert(connection, tables, dataset)
+
+    def insert(self, connection: Any, tables: tuple[str, ...] = tuple(TABLES), dataset: str = "xentral") -> None:
+        """Add the rows to tables `load` made, as a sync adds rows: no table is dropped."""
+        database = wrap(connection)
+        schema = database.namespace(dataset, "analytics")
+        for table in tables:
+            columns = list(TABLES[table])
+            values = ", ".join(f"$p{index}" for index in range(len(columns)))
             for row in self.rows[table]:
-                connection.execute(
-                    f"insert into {schema.source(table)} values ({', '.join('?' for _ in columns)})",
-                    [row.get(name) for name in columns],
-                )
+                database.run(f"insert into {schema.source(table)} values ({values})",
+                             {f"p{index}": row.get(name) for index, name in enumerate(columns)})
 
 
 def _gross(net: Decimal) -> Decimal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.models.conftest import select
 from tests.models.test_marts import _two_currencies
 
 DICTIONARY = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"
@@ -28,13 +29,11 @@ def documented_columns() -> dict[str, set[str]]:
 
 def test_every_mart_and_column_is_documented(connection, build) -> None:
     build(_two_currencies())
-    built = connection.execute(
-        "select table_name, column_name from information_schema.columns where table_schema = 'analytics' "
-        "and not table_name like 'stg_%'"
-    ).fetchall()
+    built = select(connection, "select table_name, column_name from information_schema.columns "
+                               "where table_schema = 'analytics' and not table_name like 'stg_%'")
     columns: dict[str, set[str]] = {}
-    for table, column in built:
-        columns.setdefault(table, set()).add(column)
+    for row in built:
+        columns.setdefault(row["table_name"], set()).add(row["column_name"])
 
     documented = documented_columns()
 

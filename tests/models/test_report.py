@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.analytics.engine import wrap
 from pipelines.analytics.models import build_models
 from pipelines.analytics.report import ReportFilter, build_report
-from pipelines.analytics.sql_template import namespace_for
 from pipelines.cli import main
 from tests.models.rawdata import RawData
 
@@ -38,7 +38,7 @@ def duckdb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("report") / "report.duckdb"
     with duckdb.connect(str(path)) as connection:
         raw.load(connection)
-        build_models(connection)
+        build_models(wrap(connection))
     return path
 
 
@@ -178,13 +178,13 @@ def test_with_only_orders_synced_the_report_says_what_is_missing(capsys, tmp_pat
     path = tmp_path / "orders_only.duckdb"
     with duckdb.connect(str(path)) as connection:
         raw.load(connection, ("sales_orders", "sales_order_positions"))
-        build_models(connection)
+        build_models(wrap(connection))
 
     code = main(["report", "--duckdb", str(path), "--by", by])
     captured = capsys.readouterr()
 
     assert (code, captured.out) == (1, "")
-    assert captured.err == ("error: the DuckDB file has no analytics.stg_xentral__customers yet: sync sales orders "
+    assert captured.err == (f"error: {path} has no analytics.stg_xentral__customers yet: sync sales orders "
                             "and customers, then run `xentral-sync models`\n")
 
 
@@ -215,7 +215,7 @@ def test_without_filters_the_report_equals_the_marts(duckdb_path: Path, by: str)
         mart = connection.execute(MART_EQUIVALENTS[by])
         columns = [column[0] for column in mart.description]
         expected = sorted(mart.fetchall(), key=str)
-        rows = build_report(connection, namespace_for(connection, "xentral", "analytics"), ReportFilter(by=by)).rows
+        rows = build_report(wrap(connection), wrap(connection).namespace("xentral", "analytics"), ReportFilter(by=by)).rows
 
     reported = [tuple(row[column] for column in columns) for row in rows if by != "product" or row["orders"]]
     assert len(expected) > 2

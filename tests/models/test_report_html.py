@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from bench.bench_models import generate
+from pipelines.analytics.engine import wrap
 from pipelines.analytics.models import build_models
 from pipelines.cli import main
 from tests.models.rawdata import RawData
@@ -68,7 +69,7 @@ def duckdb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            "('2', 'xentral', 0, timestamptz '2026-12-02 02:16:30+00'), "
                            "('3', 'xentral', 1, timestamptz '2026-12-03 02:00:00+00')"
                            ") as loads (load_id, schema_name, status, inserted_at)")
-        build_models(connection)
+        build_models(wrap(connection))
     return path
 
 
@@ -150,8 +151,8 @@ def test_a_database_with_nothing_synced_gets_a_page_that_says_so(capsys, tmp_pat
 
     html = write_page(capsys, empty, tmp_path / "page.html")
 
-    assert "Nothing to show yet: the DuckDB file has no analytics.orders_daily" in html
-    assert "No sync is recorded in this file." in html and "<img" not in html
+    assert f"Nothing to show yet: {empty} has no analytics.orders_daily" in html
+    assert "No sync is recorded in this database." in html and "<img" not in html
 
 
 def test_a_filter_matching_no_order_says_so(capsys, duckdb_path: Path, tmp_path: Path) -> None:
@@ -181,7 +182,7 @@ def test_the_page_stays_small_however_many_orders(capsys, tmp_path: Path) -> Non
     path = tmp_path / "big.duckdb"
     generate(path, 20_000)
     with duckdb.connect(str(path)) as connection:
-        build_models(connection)
+        build_models(wrap(connection))
 
     html = write_page(capsys, path, tmp_path / "page.html")
 
@@ -198,7 +199,7 @@ def test_the_freshness_is_the_newest_completed_load(capsys, tmp_path: Path) -> N
         raw.load(connection, dataset="raw")
         connection.execute("create table raw._dlt_loads (load_id varchar, status bigint, inserted_at timestamptz)")
         connection.execute("insert into raw._dlt_loads values ('1', 0, ?)", [datetime(2026, 5, 4, 3, 2, tzinfo=UTC)])
-        build_models(connection, dataset="raw")
+        build_models(wrap(connection), dataset="raw")
 
     html = write_page(capsys, path, tmp_path / "page.html", "--dataset", "raw")
 

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.analytics.data_tests import GENERIC_TESTS_FILE, declared_tests, discover_tests
+from pipelines.analytics.engine import wrap
 from pipelines.analytics.errors import ModelError
 from pipelines.analytics.models import (
     DEFAULT_MODELS_DIR,
@@ -38,7 +39,7 @@ def test_models_build_in_dependency_order_whatever_their_names(tmp_path: Path, r
     write(tmp_path, "marts/a_summary.sql", "select count(*) as n from {{ ref('z_staging') }}")
     write(tmp_path, "staging/z_staging.sql", "select id, net from {{ source('orders') }}")
 
-    report = build_models(raw, tmp_path)
+    report = build_models(wrap(raw), tmp_path)
 
     assert report.built == ["z_staging", "a_summary"]
     assert raw.execute("select n from analytics.a_summary").fetchall() == [(1,)]
@@ -71,8 +72,8 @@ def test_any_file_dataset_and_models_schema(tmp_path: Path, file_name: str, data
         connection.execute(f'create schema "{catalog}"."{dataset}"')
         connection.execute(f'create table "{catalog}"."{dataset}".orders as select 1 as id')
 
-        report = build_models(connection, tmp_path / "sql", dataset=dataset, models_schema=models_schema)
-        failures = run_data_tests(connection, report, tmp_path / "sql")
+        report = build_models(wrap(connection), tmp_path / "sql", dataset=dataset, models_schema=models_schema)
+        failures = run_data_tests(wrap(connection), report, tmp_path / "sql")
         counted = connection.execute(f'select n from "{catalog}"."{models_schema}".order_count').fetchall()
 
     assert (report.built, report.skipped, failures, counted) == (["stg_orders", "order_count"], {}, [], [(1,)])
@@ -83,7 +84,7 @@ def test_a_view_over_a_schema_named_like_the_file_is_built_as_a_table(tmp_path: 
     write(tmp_path / "sql", "stg_orders.sql", "-- materialized: view\nselect * from {{ source('orders') }}")
     with duckdb.connect(str(tmp_path / "xentral.duckdb")) as connection:
         connection.execute('create schema "xentral"."xentral"; create table "xentral"."xentral".orders as select 1 as id')
-        build_models(connection, tmp_path / "sql")
+        build_models(wrap(connection), tmp_path / "sql")
         kind = connection.execute("select table_type from information_schema.tables where table_name = 'stg_orders'")
         assert kind.fetchall() == [("BASE TABLE",)]
 
@@ -91,7 +92,7 @@ def test_a_view_over_a_schema_named_like_the_file_is_built_as_a_table(tmp_path: 
 def test_a_dataset_without_any_synced_table_is_refused(tmp_path: Path, raw) -> None:
     write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
     with pytest.raises(NothingSyncedError, match="the schema 'raw' holds none of the tables the sync writes"):
-        build_models(raw, tmp_path, dataset="raw")
+        build_models(wrap(raw), tmp_path, dataset="raw")
     assert raw.execute("select count(*) from information_schema.schemata where schema_name = 'analytics'").fetchall() \
         == [(0,)]
 
@@ -102,20 +103,20 @@ def test_models_on_tables_never_synced_are_skipped_with_their_dependents(tmp_pat
     write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
     write(tmp_path, "tests/products_exist.sql", "select * from {{ ref('product_summary') }} where false")
 
-    report = build_models(raw, tmp_path)
+    report = build_models(wrap(raw), tmp_path)
 
     assert report.built == ["stg_orders"]
     assert report.skipped == {"stg_products": "products", "product_summary": "stg_products"}
-    assert run_data_tests(raw, report, tmp_path) == []
+    assert run_data_tests(wrap(raw), report, tmp_path) == []
 
 
 def test_a_broken_model_names_its_file_and_leaves_the_old_build(tmp_path: Path, raw) -> None:
     write(tmp_path, "staging/good.sql", "select id from {{ source('orders') }}")
-    build_models(raw, tmp_path)
+    build_models(wrap(raw), tmp_path)
     write(tmp_path, "staging/zz_broken.sql", "select no_such_column from {{ source('orders') }}")
 
     with pytest.raises(ModelError, match="zz_broken.sql"):
-        build_models(raw, tmp_path)
+        build_models(wrap(raw), tmp_path)
     assert raw.execute("select id from analytics.good").fetchall() == [(1,)]
 
 
@@ -130,8 +131,8 @@ def test_data_tests_report_failing_rows_with_their_model_and_a_sample(tmp_path: 
     raw.execute("insert into xentral.orders select range + 2, 5.0 from range(10)")
     write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
     write(tmp_path, "tests/net_is_positive.sql", "select id, net from {{ ref('stg_orders') }} where net > 0 -- must be empty")
-    report = build_models(raw, tmp_path)
-    failures = run_data_tests(raw, report, tmp_path)
+    report = build_models(wrap(raw), tmp_path)
+    failures = run_data_tests(wrap(raw), report, tmp_path)
     assert [(f.name, f.models, f.failing_rows, f.columns, f.is_warning) for f in failures] == [
         ("net_is_positive", ["stg_orders"], 11, ["id", "net"], False)]
     assert len(failures[0].sample) == SAMPLE_ROWS
@@ -140,7 +141,7 @@ def test_data_tests_report_failing_rows_with_their_model_and_a_sample(tmp_path: 
 def test_a_warning_test_is_reported_as_such(tmp_path: Path, raw) -> None:
     write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
     write(tmp_path, "tests/odd.sql", "-- severity: warn\nselect id from {{ ref('stg_orders') }}")
-    failures = run_data_tests(raw, build_models(raw, tmp_path), tmp_path)
+    failures = run_data_tests(wrap(raw), build_models(wrap(raw), tmp_path), tmp_path)
     assert [(f.name, f.is_warning, f.sample) for f in failures] == [("odd", True, [(1,)])]
 
 
@@ -158,7 +159,7 @@ relationships.id = { to = "stg_kinds.id", severity = "warn" }
 accepted_values.kind = ["a", "it's"]
 relationships.id = "stg_orders.id"
 """)
-    failures = run_data_tests(raw, build_models(raw, tmp_path), tmp_path)
+    failures = run_data_tests(wrap(raw), build_models(wrap(raw), tmp_path), tmp_path)
 
     assert [(f.name, f.models, f.failing_rows, f.is_warning) for f in failures] == [
         ("stg_orders__id__unique", ["stg_orders"], 1, False),
@@ -171,7 +172,7 @@ def test_a_declared_relationship_names_the_orphans(tmp_path: Path, raw) -> None:
     write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
     write(tmp_path, "staging/stg_lines.sql", "select * from (values (7, 1), (8, 404)) as t(line_id, order_id)")
     write(tmp_path, f"tests/{GENERIC_TESTS_FILE}", '[stg_lines]\nrelationships.order_id = "stg_orders.id"\n')
-    failures = run_data_tests(raw, build_models(raw, tmp_path), tmp_path)
+    failures = run_data_tests(wrap(raw), build_models(wrap(raw), tmp_path), tmp_path)
     assert [(f.name, f.models, f.sample) for f in failures] == [
         ("stg_lines__order_id__relationships", ["stg_lines", "stg_orders"], [(8, 404)])]
 
@@ -193,14 +194,14 @@ def test_a_bad_declaration_is_one_line_naming_the_file(tmp_path: Path, declarati
 
 def test_a_model_can_be_a_view_and_switch_kind(tmp_path: Path, raw) -> None:
     write(tmp_path, "staging/stg_orders.sql", "-- materialized: view\nselect * from {{ source('orders') }}")
-    build_models(raw, tmp_path)
+    build_models(wrap(raw), tmp_path)
     raw.execute("insert into xentral.orders values (2, 3.0)")
     kind = "select table_type from information_schema.tables where table_name = 'stg_orders'"
     assert raw.execute(kind).fetchall() == [("VIEW",)]
     assert raw.execute("select count(*) from analytics.stg_orders").fetchall() == [(2,)]
 
     write(tmp_path, "staging/stg_orders.sql", "select * from {{ source('orders') }}")
-    build_models(raw, tmp_path)
+    build_models(wrap(raw), tmp_path)
     assert raw.execute(kind).fetchall() == [("BASE TABLE",)]
 
 
