@@ -10,8 +10,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_IMPORTED = {"tzdata", "ruff"}
-"""Declared for what they provide without an import: zone data, the linter."""
+NOT_IMPORTED = {"tzdata", "ruff", "pytest-xdist"}
+"""Declared for what they provide without an import: zone data, the linter, a pytest plugin."""
 
 
 def _declared(group: list[str]) -> set[str]:
