@@ -20,7 +20,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -54,6 +54,7 @@ from pipelines.api.failures import (
 )
 from pipelines.api.instance import base_url_for
 from pipelines.api.paging import MAX_PAGE_SIZE, Filter, Order, Page, QueryParams, describe_request, page_query
+from pipelines.api.paging_v3 import V3_REFUSALS, PageSizing, V3Listing, V3Page, V3Probe, v3_page_from
 from pipelines.api.ratelimit import RateLimiter, parse_retry_after
 
 logger = logging.getLogger("pipelines.api.client")
@@ -91,6 +92,14 @@ class RetryPolicy:
         the other half scaled by ``jitter`` in [0, 1), so parallel clients spread out."""
         step = min(self.backoff_max, self.backoff_base * 2.0 ** (failures - 1))
         return step / 2 + step / 2 * jitter
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """What every attempt of one GET sends besides its query: extra headers, and its timeout."""
+
+    headers: Mapping[str, str]
+    timeout: float
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,54 @@ class XentralClient:
             raise self._not_xentral(request, response, ", JSON without a 'data' member")
         return body["data"]
 
+    def get_v3_page(
+        self, listing: V3Listing, sizing: PageSizing, *, cursor: str | None = None, page: int | None = None
+    ) -> V3Page:
+        """One page of a v3 list (the first, or the one `cursor` or `page` names) at `sizing`'s size.
+
+        While the size can still shrink, a page gets one attempt: a timeout or a 5xx at 1000 orders
+        more likely comes from the page's size than from chance, and asking again for half costs less
+        than waiting out the retries. At the smallest size the usual retries apply.
+        """
+        while True:
+            params = listing.query(sizing.size, cursor=cursor, page=page)
+            request = describe_request("GET", listing.path, params)
+            shrinkable = sizing.can_shrink
+            try:
+                response, body = self._get(request, listing.path, params, headers=listing.headers,
+                                           timeout=sizing.timeout(self._timeout), attempts=1 if shrinkable else None)
+            except (RetriesExhaustedError, UnreachableError) as failure:
+                if not shrinkable:
+                    raise
+                logger.warning("%s; asking again for %d rows a page", failure, sizing.shrink())
+                continue
+            if not answers.is_success(response):
+                raise self._error_for(request, response)
+            found = v3_page_from(body, listing.mode, answers.server_time(response))
+            if found is None:
+                raise self._not_xentral(request, response, ", JSON without v3's envelope {data: [...], meta: {...}}")
+            sizing.succeeded()
+            return found
+
+    def probe_v3(self, listing: V3Listing) -> V3Probe:
+        """Whether the instance answers `listing` as v3 does: its first row, or why not.
+
+        404 (no v3 on this instance), 403 (a feature flag off, or a scope the token lacks) and 400
+        (a v3 that does not take this request: a filter, sort or include it does not offer) are
+        refusals; anything else fails as any request does.
+        """
+        params = listing.query(1)
+        request = describe_request("GET", listing.path, params)
+        response, body = self._get(request, listing.path, params, headers=listing.headers)
+        if response.status_code in V3_REFUSALS:
+            return V3Probe(None, f"{request} answered {response.status_code} {response.reason}")
+        if not answers.is_success(response):
+            raise self._error_for(request, response)
+        found = v3_page_from(body, listing.mode, answers.server_time(response))
+        if found is None:
+            return V3Probe(None, f"{request} answered without v3's list envelope")
+        return V3Probe(found, None)
+
     def check_connection(self, path: str = CONNECTION_CHECK_PATH) -> None:
         """One cheap GET proving that the host is Xentral and accepts the token.
 
@@ -262,14 +319,28 @@ class XentralClient:
 
     # ---- sending and retrying ------------------------------------------------------------
 
-    def _get(self, request: str, path: str, params: QueryParams) -> tuple[requests.Response, Any]:
-        """GET until an answer that is not retryable; returns it with its JSON body (None unless 2xx)."""
+    def _get(
+        self,
+        request: str,
+        path: str,
+        params: QueryParams,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        attempts: int | None = None,
+    ) -> tuple[requests.Response, Any]:
+        """GET until an answer that is not retryable; returns it with its JSON body (None unless 2xx).
+
+        `headers` go with the request, `timeout` replaces the client's, `attempts` its `max_attempts`.
+        """
+        attempts = attempts or self._retry.max_attempts
+        sent = _Sent(headers or {}, timeout or self._timeout)
         rate_limit_waited = [0.0]
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self._retry.max_attempts),
+            stop=tenacity.stop_after_attempt(attempts),
             wait=self._backoff,
             retry=tenacity.retry_if_exception_type(RetryableFailure),
-            before_sleep=lambda state: self._note_retry(request, state),
+            before_sleep=lambda state: self._note_retry(request, state, attempts),
             sleep=self._sleep,
             reraise=True,
         )
@@ -277,20 +348,22 @@ class XentralClient:
             for attempt in retrying:
                 with attempt:
                     return self._attempt_get(request, path, params, attempt.retry_state.attempt_number,
-                                             rate_limit_waited)
+                                             rate_limit_waited, sent)
         except RetryableFailure as exhausted:
-            raise self._exhausted(request, exhausted.failure, self._retry.max_attempts) from None
+            raise self._exhausted(request, exhausted.failure, attempts) from None
         raise AssertionError("tenacity ends with an answer or an exception")  # pragma: no cover
 
     def _attempt_get(
-        self, request: str, path: str, params: QueryParams, attempt: int, rate_limit_waited: list[float]
+        self, request: str, path: str, params: QueryParams, attempt: int, rate_limit_waited: list[float],
+        sent: _Sent,
     ) -> tuple[requests.Response, Any]:
         """One attempt (429s waited out and resent within it); raises `RetryableFailure` when retryable."""
         while True:
             try:
-                response = self._send_once("GET", path, params, request, attempt=attempt, accept=ACCEPT_READ)
+                response = self._send_once("GET", path, params, request, attempt=attempt, accept=ACCEPT_READ,
+                                           headers=sent.headers, timeout=sent.timeout)
             except TRANSIENT_EXCEPTIONS as exc:
-                raise RetryableFailure(failure_from_exception(exc, self._timeout)) from None
+                raise RetryableFailure(failure_from_exception(exc, sent.timeout)) from None
             if response.status_code != 429:
                 break
             rate_limit_waited[0] += self._wait_out_rate_limit(request, response, rate_limit_waited[0])
@@ -316,14 +389,14 @@ class XentralClient:
             delay = max(delay, min(failure.retry_after, self._max_rate_limit_wait))
         return delay
 
-    def _note_retry(self, request: str, state: tenacity.RetryCallState) -> None:
+    def _note_retry(self, request: str, state: tenacity.RetryCallState, attempts: int) -> None:
         logger.warning(
             "%s: %s; retrying in %.1f s (attempt %d of %d)",
             request,
             _failure_of(state).summary,
             state.upcoming_sleep,
             state.attempt_number + 1,
-            self._retry.max_attempts,
+            attempts,
         )
         with self._counter_lock:
             self.retries += 1
@@ -338,6 +411,8 @@ class XentralClient:
         attempt: int,
         accept: str,
         json_body: dict[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> requests.Response:
         """Send one request through the budget and the rate limiter; no retrying here."""
         if not path.startswith("/"):
@@ -352,9 +427,9 @@ class XentralClient:
                 params=params,
                 json=json_body,
                 # a strict server answers 406 to a media type its spec does not declare
-                headers={"Accept": accept, "User-Agent": self._user_agent},
+                headers={**(headers or {}), "Accept": accept, "User-Agent": self._user_agent},
                 auth=self._auth,
-                timeout=self._timeout,
+                timeout=timeout or self._timeout,
                 allow_redirects=method == "GET",  # a redirected POST would silently turn into a GET
             )
         except requests.RequestException as exc:
