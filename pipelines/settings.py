@@ -33,6 +33,7 @@ DLT_FOLDER = ".dlt"
 
 DISCOUNT_MODES = ("fraction", "percent")
 DESTINATIONS = ("duckdb", "postgres")
+API_CHOICES = ("auto", "v1", "v3")
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(K|M|G|T)i?B", re.IGNORECASE)
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
@@ -114,6 +115,13 @@ def destination(value: Any) -> str:
     return name
 
 
+def api_choice(value: Any) -> str:
+    name = str(value).strip().lower()
+    if name not in API_CHOICES:
+        raise ValueError(f"{value!r} is not one of {', '.join(API_CHOICES)}")
+    return name
+
+
 def _number(value: Any, kind: type[int] | type[float]) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
@@ -182,6 +190,16 @@ class Settings:
     customer_refresh_days: int = setting(7, positive_int, "every customer's details are re-read this often")
     product_full_listing_days: int = setting(
         7, positive_int, "all products are listed (to flag vanished ones) this often",
+    )
+    order_full_listing_days: int = setting(
+        7, positive_int, "all sales order ids are listed (to flag vanished ones) this often",
+    )
+    customer_full_listing_days: int = setting(
+        7, positive_int, "through v3, all customers are listed (to flag vanished ones) this often",
+    )
+    api: str = setting(
+        "auto", api_choice, "how sales orders and customers are read: auto (v3 where the instance has it), v1, v3",
+        flag="--api",
     )
     rows_per_load: int = setting(
         5000, positive_int, "the sync loads after about this many fetched rows and goes on: flat memory",

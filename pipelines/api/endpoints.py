@@ -9,3 +9,7 @@ CUSTOMERS_PATH = "/api/v2/customers"
 
 SYNCED_LISTS = {"sales_orders": SALES_ORDERS_PATH, "products": PRODUCTS_PATH, "customers": CUSTOMERS_PATH}
 """The lists a sync walks, by the table each fills (the dlt source's resources)."""
+
+SALES_ORDERS_V3_PATH = "/api/v3/salesOrders"
+CUSTOMERS_V3_PATH = "/api/v3/customers"
+"""v3 lists (V3.md): sales orders with their line items, customers with `updatedAt`; not on every instance."""

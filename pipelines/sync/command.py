@@ -16,7 +16,7 @@ from pipelines.api.errors import ConfigError
 from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.arguments import comma_list, positive_int, positive_number, share
 from pipelines.exit_codes import ExitCode
-from pipelines.settings import Settings, resolve_settings
+from pipelines.settings import API_CHOICES, Settings, resolve_settings
 
 if TYPE_CHECKING:
     from pipelines.sync.runner import SyncOptions, SyncResult
@@ -43,6 +43,9 @@ def add_sync_parser(commands: Any) -> None:
     sync.add_argument("--rate-headroom", type=share, help="share of the limit left unused (default: 0.1)")
     sync.add_argument("--rows-per-load", type=positive_int, metavar="N",
                       help="load after about N fetched rows, then go on; bounds memory (default: 5000)")
+    sync.add_argument("--api", choices=API_CHOICES,
+                      help="auto: sales orders (and customers) through v3 where the instance has it; v1: never v3; "
+                           "v3: sales orders only through v3 (default: auto)")
     sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
     sync.set_defaults(handler=sync_command)
 
@@ -60,6 +63,7 @@ def sync_command(args: argparse.Namespace) -> int:
         "rate_window_seconds": args.rate_window,
         "rate_headroom": args.rate_headroom,
         "rows_per_load": args.rows_per_load,
+        "api": args.api,
     })
     settings.require_instance()
     sync_with_progress(

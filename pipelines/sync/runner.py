@@ -154,6 +154,9 @@ def _source(settings: Settings, options: SyncOptions, resources: Sequence[str], 
         cursor_lag_seconds=settings.cursor_lag_seconds,
         customer_refresh_days=settings.customer_refresh_days,
         product_full_listing_days=settings.product_full_listing_days,
+        order_full_listing_days=settings.order_full_listing_days,
+        customer_full_listing_days=settings.customer_full_listing_days,
+        api=settings.api,
         run=run,
     )
 

@@ -24,7 +24,7 @@ from dlt.sources import DltResource
 
 from pipelines.api.client import XentralClient
 from pipelines.api.connect import xentral_client
-from pipelines.settings import DEFAULTS
+from pipelines.settings import DEFAULTS, api_choice
 from pipelines.xentral.known import KnownRows
 from pipelines.xentral.resources import Window, customer_pages, product_pages, sales_order_pages
 from pipelines.xentral.run import SyncRun
@@ -53,9 +53,14 @@ def xentral_source(
     cursor_lag_seconds: int = DEFAULTS.cursor_lag_seconds,
     customer_refresh_days: int = DEFAULTS.customer_refresh_days,
     product_full_listing_days: int = DEFAULTS.product_full_listing_days,
+    order_full_listing_days: int = DEFAULTS.order_full_listing_days,
+    customer_full_listing_days: int = DEFAULTS.customer_full_listing_days,
+    api: str = DEFAULTS.api,
     run: SyncRun | None = None,
 ) -> list[DltResource]:
     """The selected `resources`; positions and addresses come with their parents.
+
+    `api` is `auto` (sales orders and customers through v3 where the instance has it), `v1` or `v3`.
 
     `since`/`until` backfill a window of `updatedAt` without moving the nightly cursor. `run` is
     the CLI's: without one, the source makes its own (no budget, one load) and reads what the
@@ -80,6 +85,9 @@ def xentral_source(
         cursor_lag=timedelta(seconds=cursor_lag_seconds),
         customer_refresh_days=customer_refresh_days,
         product_full_listing_days=product_full_listing_days,
+        order_full_listing_days=order_full_listing_days,
+        customer_full_listing_days=customer_full_listing_days,
+        api=api_choice(api),
     )
 
     @dlt.resource(name="sales_orders", primary_key="id", write_disposition="merge",

@@ -20,6 +20,7 @@ from typing import Any
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.destinations.sql_client import SqlClientBase
 
+from pipelines.api.timestamps import parse_timestamp
 from pipelines.xentral.listed_ids import is_plain_number
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -31,6 +32,7 @@ class CustomerVersion:
 
     list_row_hash: str | None
     details_synced_at: datetime | None
+    updated_at: datetime | None = None
 
 
 RECENT_ORDERS = 5000
@@ -101,19 +103,24 @@ class KnownRows:
     orders: OrderVersions = field(default_factory=OrderVersions)
     customers: dict[str, CustomerVersion] = field(default_factory=dict)
 
-    def remember_customer(self, customer_id: str, row_hash: str, synced_at: datetime) -> None:
-        """This run fetched the customer's details."""
-        self.customers[customer_id] = CustomerVersion(row_hash, synced_at)
+    def remember_customer(
+        self, customer_id: str, row_hash: str | None, synced_at: datetime, updated_at: str | None
+    ) -> None:
+        """This run fetched the customer's details (`updated_at` as its view wrote it)."""
+        self.customers[customer_id] = CustomerVersion(row_hash, synced_at,
+                                                      parse_timestamp(updated_at) if updated_at else None)
 
     @classmethod
     def read(cls, connect: Callable[[], SqlClientBase[Any]]) -> KnownRows:
         """Read the destination's dataset through dlt's SQL client (tables never loaded are empty)."""
         with connect() as client:
             orders = _rows(client, "sales_orders", "SELECT id, updated_at FROM {table}")
-            customers = _rows(client, "customers", "SELECT id, list_row_hash, details_synced_at FROM {table}")
+            customers = _rows(client, "customers",
+                              "SELECT id, list_row_hash, details_synced_at, updated_at FROM {table}")
         return cls(
             orders=OrderVersions.of(orders),
-            customers={customer_id: CustomerVersion(row_hash, synced) for customer_id, row_hash, synced in customers},
+            customers={customer_id: CustomerVersion(row_hash, synced, updated)
+                       for customer_id, row_hash, synced, updated in customers},
         )
 
 

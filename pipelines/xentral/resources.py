@@ -11,24 +11,29 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import Iterator, MutableMapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dlt
 
 from pipelines.api.client import XentralClient
-from pipelines.api.endpoints import CUSTOMERS_PATH, PRODUCTS_PATH, SALES_ORDERS_PATH
+from pipelines.api.endpoints import CUSTOMERS_PATH, PRODUCTS_PATH, SALES_ORDERS_PATH, SALES_ORDERS_V3_PATH
 from pipelines.api.errors import RequestBudgetExhausted, RetriesExhaustedError
 from pipelines.api.paging import Filter, Page
-from pipelines.api.timestamps import format_timestamp, parse_timestamp
+from pipelines.api.paging_v3 import CUSTOMERS_PER_PAGE, ORDERS_PER_PAGE, PageSizing, V3Listing, V3Page
+from pipelines.api.timestamps import parse_timestamp
+from pipelines.xentral.apis import CUSTOMERS_V3, ORDERS_V3, ApiChoice, customers_api, orders_api
 from pipelines.xentral.arrow_rows import ArrowTables
 from pipelines.xentral.known import CustomerVersion, KnownRows
+from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.rows import NewListColumns, address_rows, customer_row, list_row_hash, order_row, position_rows
+from pipelines.xentral.rows_v3 import order_from_v3
 from pipelines.xentral.run import SyncRun
 from pipelines.xentral.settings import ADDRESSES_TABLE, DECLARED_COLUMNS, POSITIONS_TABLE
 from pipelines.xentral.walk import WalkLog, walk_may_have_skipped, walk_pages, walk_started_at
+from pipelines.xentral.walk_v3 import keyset_filters, keyset_pages
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,9 @@ class Window:
     cursor_lag: timedelta = timedelta(minutes=10)
     customer_refresh_days: int = 7
     product_full_listing_days: int = 7
+    order_full_listing_days: int = 7
+    customer_full_listing_days: int = 7
+    api: str = "auto"
 
     @property
     def is_backfill(self) -> bool:
@@ -69,12 +77,12 @@ class _Walk:
 
     @property
     def filters(self) -> list[Filter]:
-        filters = []
-        if self.since is not None:
-            filters.append(Filter("updatedAt", "greaterThanOrEquals", format_timestamp(self.since)))
-        if self.until is not None:
-            filters.append(Filter("updatedAt", "lessThanOrEquals", format_timestamp(self.until)))
-        return filters
+        return keyset_filters(self.since, self.until)
+
+    @property
+    def finished(self) -> bool:
+        """The walk reached its last page in this run (it neither paused for a load nor was stopped)."""
+        return not (self.log.paused or self.log.stopped)
 
     @property
     def lists_everything(self) -> bool:
@@ -87,15 +95,33 @@ class _Walk:
             pause=run.load_due, may_fetch=lambda purpose: run.may_spend(1, purpose),
         )
 
+    def keyset_pages(self, client: XentralClient, listing: V3Listing, run: SyncRun, largest: int) -> Iterator[V3Page]:
+        """The v3 list's pages by `updatedAt,id`, within this walk's window (`walk_v3.py`)."""
+        return keyset_pages(
+            client, lambda since: replace(listing, filters=keyset_filters(since, self.until)), self.since, largest,
+            self.position, self.log, pause=run.load_due, may_fetch=lambda purpose: run.may_spend(1, purpose),
+        )
+
 
 def sales_order_pages(client: XentralClient, run: SyncRun, known: KnownRows, window: Window) -> Iterator[Any]:
-    """List orders changed since the cursor; fetch the view of each new or moved order.
+    """Orders changed since the cursor with their positions: through v3 where the instance has it."""
+    choice = _api(run, "sales_orders", lambda: orders_api(client, window.api))
+    if choice is not None and choice.is_v3:
+        yield from _sales_orders_v3(client, run, known, window, choice)
+    elif choice is not None:
+        yield from _sales_orders_v1(client, run, known, window)
+
+
+def _sales_orders_v1(client: XentralClient, run: SyncRun, known: KnownRows, window: Window) -> Iterator[Any]:
+    """List orders changed since the cursor (all of them when a full listing is due); fetch the
+    view of each new or moved order.
 
     An order listed again in the same run (a page read twice) is fetched again only if it
     changed since; the cursor stays before this walk's start, so the next run lists it anyway.
     """
     state = dlt.current.resource_state()
-    walk = _incremental_walk(state, run.walk("sales_orders"), window, full_listing_due=False)
+    full_listing_due = _listing_due(state, window.order_full_listing_days, run)
+    walk = _incremental_walk(state, run.walk("sales_orders"), window, full_listing_due=full_listing_due, api="v1")
     buffer = _PageBuffer(run, "sales_orders")
     with _ends_cleanly(run):
         for page in walk.pages(client, SALES_ORDERS_PATH, run):
@@ -121,10 +147,54 @@ def sales_order_pages(client: XentralClient, run: SyncRun, known: KnownRows, win
     yield from buffer.drain()
 
 
+def _sales_orders_v3(
+    client: XentralClient, run: SyncRun, known: KnownRows, window: Window, choice: ApiChoice
+) -> Iterator[Any]:
+    """Orders changed since the cursor, a thousand a request with their line items, sorted by
+    `updatedAt,id`; an order whose `updatedAt` is the loaded one is left out. When a full listing
+    is due, every order id is listed after the walk (without line items) to flag vanished orders."""
+    state = dlt.current.resource_state()
+    walk = _incremental_walk(state, run.walk("sales_orders"), window, full_listing_due=False, api="v3")
+    buffer = _PageBuffer(run, "sales_orders")
+    with _ends_cleanly(run):
+        for page in walk.keyset_pages(client, ORDERS_V3, run, ORDERS_PER_PAGE):
+            buffer.listed()
+            for order in _identified(page, "sales orders"):
+                if _unchanged(known.orders.get(order["id"]), order.get("updatedAt")):
+                    continue
+                row, positions = order_from_v3(order, choice.shipping_products)
+                if row.get("updatedAt"):
+                    known.orders.remember(row["id"], parse_timestamp(row["updatedAt"]))
+                buffer.add(row, positions=positions)
+            _remember_max_updated(walk.position, page.items)
+            yield from buffer.page_done()
+        _finish_walk(state, walk, run, "sales_orders")
+        if walk.finished and walk.persistent and _listing_due(state, window.order_full_listing_days, run):
+            _list_every_order_id(client, run, state)
+    yield from buffer.drain()
+
+
+def _list_every_order_id(client: XentralClient, run: SyncRun, state: State) -> None:
+    """Every order id, a thousand a request without line items, sorted by id: the orders the
+    tables hold and this listing lacks have vanished."""
+    listing = V3Listing(SALES_ORDERS_V3_PATH, sort="id")
+    sizing = PageSizing(ORDERS_PER_PAGE)
+    ids = ListedIds()
+    cursor = None
+    while run.may_spend(1, "the listing of every sales order id"):
+        page = client.get_v3_page(listing, sizing, cursor=cursor)
+        ids.update(item["id"] for item in page.items if item.get("id") is not None)
+        if page.is_last:
+            run.listed_everything("sales_orders", ids)
+            state["last_full_listing_at"] = run.started_at.isoformat()
+            return
+        cursor = page.next_cursor
+
+
 def product_pages(client: XentralClient, run: SyncRun, window: Window) -> Iterator[Any]:
     """List products changed since the cursor, and all of them every few days."""
     state = dlt.current.resource_state()
-    full_listing_due = _product_listing_due(state, window, run)
+    full_listing_due = _listing_due(state, window.product_full_listing_days, run)
     walk = _incremental_walk(state, run.walk("products"), window, full_listing_due=full_listing_due)
     buffer = _PageBuffer(run, "products")
     with _ends_cleanly(run):
@@ -134,13 +204,21 @@ def product_pages(client: XentralClient, run: SyncRun, window: Window) -> Iterat
                 buffer.add(item)
             _remember_max_updated(walk.position, page.items)
             yield from buffer.page_done()
-        if walk.lists_everything and walk.persistent and not (walk.log.paused or walk.log.stopped):
-            state["last_full_listing_at"] = run.started_at.isoformat()
         _finish_walk(state, walk, run, "products")
     yield from buffer.drain()
 
 
 def customer_pages(client: XentralClient, run: SyncRun, known: KnownRows, window: Window) -> Iterator[Any]:
+    """Customers with their addresses: only the changed ones where the instance lists them by
+    `updatedAt` (v3), else all of them (v2)."""
+    choice = _api(run, "customers", lambda: customers_api(client, window.api))
+    if choice is not None and choice.is_v3:
+        yield from _customers_v3(client, run, known, window)
+    elif choice is not None:
+        yield from _customers_v2(client, run, known, window)
+
+
+def _customers_v2(client: XentralClient, run: SyncRun, known: KnownRows, window: Window) -> Iterator[Any]:
     """List every customer; read view and addresses of new, changed and due customers.
 
     The v2 list has no timestamps, so a change shows only as a different list row.
@@ -163,9 +241,43 @@ def customer_pages(client: XentralClient, run: SyncRun, known: KnownRows, window
                 if details is not None:
                     view, addresses = details
                     row = customer_row(item, view, run.started_at)
-                    known.remember_customer(customer_id, row["list_row_hash"], run.started_at)
+                    known.remember_customer(customer_id, row["list_row_hash"], run.started_at, view.get("updatedAt"))
                     buffer.add(row, addresses=addresses, from_detail=True)
             else:
+                yield from buffer.page_done()
+                continue
+            break
+        else:
+            _finish_walk(state, walk, run, "customers")
+    yield from buffer.drain()
+
+
+def _customers_v3(client: XentralClient, run: SyncRun, known: KnownRows, window: Window) -> Iterator[Any]:
+    """List the customers changed since the cursor (all of them when a full listing is due), a
+    hundred a request by `updatedAt,id`; read view and addresses of those whose `updatedAt` is
+    not the loaded one. v3's `updatedAt` is the view's, so no rolling refresh is needed."""
+    state = dlt.current.resource_state()
+    full_listing_due = _listing_due(state, window.customer_full_listing_days, run)
+    walk = _incremental_walk(state, run.walk("customers"), window, full_listing_due=full_listing_due, api="v3")
+    buffer = _PageBuffer(run, "customers")
+    with _ends_cleanly(run):
+        for page in walk.keyset_pages(client, CUSTOMERS_V3, run, CUSTOMERS_PER_PAGE):
+            buffer.listed()
+            for item in _identified(page, "customers"):
+                customer_id = item["id"]
+                version = known.customers.get(customer_id)
+                if _unchanged(version.updated_at if version else None, item.get("updatedAt")):
+                    continue
+                if not run.may_spend(2, f"reading customer {customer_id}'s details"):
+                    break
+                details = _customer_details(client, customer_id)
+                if details is not None:
+                    view, addresses = details
+                    row = customer_row(None, view, run.started_at)
+                    known.remember_customer(customer_id, None, run.started_at, view.get("updatedAt"))
+                    buffer.add(row, addresses=addresses, from_detail=True)
+            else:
+                _remember_max_updated(walk.position, page.items)
                 yield from buffer.page_done()
                 continue
             break
@@ -285,7 +397,7 @@ def _child_rows(items: Any, columns: dict[str, dict[str, Any]] | None, table: st
     return dlt.mark.with_hints(items, hints, create_table_variant=True)
 
 
-def _identified(page: Page, what: str) -> Iterator[dict[str, Any]]:
+def _identified(page: Page | V3Page, what: str) -> Iterator[dict[str, Any]]:
     """The page's items that carry an id; one without is logged and left out (it cannot be keyed)."""
     for item in page.items:
         if item.get("id") is None:
@@ -301,14 +413,24 @@ def _unchanged(loaded_version: datetime | None, listed_updated_at: Any) -> bool:
     return loaded_version == parse_timestamp(listed_updated_at)
 
 
-def _incremental_walk(state: State, log: WalkLog, window: Window, *, full_listing_due: bool) -> _Walk:
-    """A backfill window, the unfinished walk of an earlier run, or a new walk from the cursor."""
+def _incremental_walk(
+    state: State, log: WalkLog, window: Window, *, full_listing_due: bool, api: str = "v1"
+) -> _Walk:
+    """A backfill window, the unfinished walk of an earlier run, or a new walk from the cursor.
+
+    An unfinished walk of the other API (the instance gained or lost v3, or `api` changed) starts
+    again from its lower bound: v1 walks by page number, v3 by `updatedAt`, and neither position
+    means anything to the other.
+    """
     if window.is_backfill:
         return _Walk(log.unsaved_position, log, window.since, window.until, persistent=False)
+    if "walk" in state and state["walk"].get("api", "v1") != api:
+        state["walk"] = {"since": state["walk"].get("since")}
     if "walk" not in state:
         since = None if full_listing_due else _since(state, window)
         state["walk"] = {"since": since.isoformat() if since else None}
     position = state["walk"]
+    position["api"] = api
     since = parse_timestamp(position["since"]) if position.get("since") else None
     return _Walk(position, log, since, None, persistent=True)
 
@@ -330,6 +452,9 @@ def _finish_walk(state: State, walk: _Walk, run: SyncRun, table: str) -> None:
     skipped = walk_may_have_skipped(walk.position)
     if walk.lists_everything and not skipped:
         run.listed_everything(table, walk.log.listed_ids)
+        if walk.persistent:
+            state["last_full_listing_at"] = run.started_at.isoformat()
+    walk.log.keyset = None  # a v3 walk that ends here is done for this run
     if walk.persistent:
         if walk.has_cursor and not skipped:
             state["cursor"] = _next_cursor(state.get("cursor"), walk.position).isoformat()
@@ -357,9 +482,24 @@ def _remember_max_updated(position: State, items: Sequence[dict[str, Any]]) -> N
         position["max_updated_at"] = max(times).isoformat()
 
 
-def _product_listing_due(state: State, window: Window, run: SyncRun) -> bool:
+def _listing_due(state: State, days: int, run: SyncRun) -> bool:
+    """Whether a complete listing is due: `days` after the last, or on a first run. A table synced
+    before the cadence existed (a cursor, no listing yet) starts the cadence now."""
     last = state.get("last_full_listing_at")
-    return last is None or run.started_at - parse_timestamp(last) >= timedelta(days=window.product_full_listing_days)
+    if last is None:
+        if "cursor" not in state:
+            return True
+        last = state["last_full_listing_at"] = run.started_at.isoformat()
+    return run.started_at - parse_timestamp(last) >= timedelta(days=days)
+
+
+def _api(run: SyncRun, resource: str, choose: Callable[[], ApiChoice]) -> ApiChoice | None:
+    """The API `resource` reads in this run, chosen on its first call (one probe per run); None when
+    the probe failed or the budget ended it (the run says why)."""
+    if resource not in run.apis:
+        with _ends_cleanly(run):
+            run.apis[resource] = choose()
+    return run.apis.get(resource)
 
 
 def _needs_details(item: dict[str, Any], known: CustomerVersion | None, run: SyncRun, window: Window) -> bool:

@@ -20,13 +20,16 @@ def position_rows(view: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def customer_row(
-    list_item: Mapping[str, Any], view: Mapping[str, Any], synced_at: datetime
+    list_item: Mapping[str, Any] | None, view: Mapping[str, Any], synced_at: datetime
 ) -> dict[str, Any]:
-    """The customer's view merged over its list row, with what the next run compares against."""
+    """The customer's view merged over its list row, with what the next run compares against.
+
+    A customer read through v3 has no v2 list row (`None`): its view holds every field the list has.
+    """
     return {
-        **list_item,
+        **(list_item or {}),
         **view,
-        "list_row_hash": list_row_hash(list_item),
+        "list_row_hash": None if list_item is None else list_row_hash(list_item),
         "details_synced_at": synced_at,
     }
 

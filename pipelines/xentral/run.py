@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pipelines.api.client import XentralClient
 from pipelines.api.errors import XentralError
 from pipelines.api.ratelimit import WaitCallback
+from pipelines.xentral.apis import ApiChoice
 from pipelines.xentral.known import KnownRows
 from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.walk import WalkLog
@@ -61,6 +62,8 @@ class SyncRun:
     complete_listings: dict[str, ListedIds] = field(default_factory=dict)
     progress: dict[str, ResourceProgress] = field(default_factory=dict)
     walks: dict[str, WalkLog] = field(default_factory=dict)
+    apis: dict[str, ApiChoice] = field(default_factory=dict)
+    """The API each resource reads in this run (`apis.py`), chosen at its first step."""
     loads: int = 0
 
     def __post_init__(self) -> None:

@@ -46,8 +46,8 @@ DECLARED_COLUMNS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "customers": {
         **_nullable("text", "number", "name", "customer_type", "contact_details__email",
-                    "financials__default_currency"),
-        **_nullable("timestamp", "created_at", "updated_at", "vanished_at"),
+                    "financials__default_currency", "list_row_hash"),
+        **_nullable("timestamp", "created_at", "updated_at", "vanished_at", "details_synced_at"),
     },
     ADDRESSES_TABLE: _nullable(
         "text", "type", "name", "street", "address_supplement", "department", "sub_department", "zip", "city",

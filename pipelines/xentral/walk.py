@@ -20,13 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipelines.api.client import XentralClient
 from pipelines.api.paging import Filter, Order, Page
 from pipelines.api.timestamps import parse_timestamp
 from pipelines.xentral.listed_ids import ListedIds
 from pipelines.xentral.settings import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from pipelines.xentral.walk_v3 import Keyset
 
 MAX_PASSES = 3
 """Walks of a listing that keeps changing under us; what changes after the last is next run's."""
@@ -46,7 +49,8 @@ class WalkLog:
     walk's first page in this run, then whether it began at page 1; `moved_behind` says rows
     moved behind the current pass; `paused` says it stopped at a page boundary for a load
     and continues in this run, `stopped` that the run's budget ended it. `unsaved_position`
-    holds the position of a walk that is not saved between runs (a backfill window).
+    holds the position of a walk that is not saved between runs (a backfill window). `keyset`
+    is where a v3 walk is in this run (`walk_v3.Keyset`), None for v1's offset walks.
     """
 
     listed_ids: ListedIds = field(default_factory=ListedIds)
@@ -58,6 +62,7 @@ class WalkLog:
     paused: bool = False
     stopped: bool = False
     unsaved_position: dict[str, Any] = field(default_factory=dict)
+    keyset: Keyset | None = None
 
     def start_pass(self) -> None:
         self.passes += 1

@@ -55,7 +55,7 @@ def test_lists_first_seen_on_a_later_page_are_json_columns_not_child_tables(
     pipeline = dlt.pipeline(pipeline_name="lists", pipelines_dir=str(tmp_path / "dlt"), dataset_name="xentral",
                             destination=dlt.destinations.duckdb(str(path)))
     source = xentral_source(instance_host=BASE_URL, api_token="t0ken", resources=("sales_orders",),
-                            rate_limit=10**6, rate_window_seconds=1.0, rate_headroom=0.0)
+                            rate_limit=10**6, rate_window_seconds=1.0, rate_headroom=0.0, api="v1")
     pipeline.run(source).raise_on_failed_jobs()
 
     orders, positions = _columns(path, "sales_orders"), _columns(path, "sales_order_positions")

@@ -69,6 +69,7 @@ def test_a_missing_host_or_token_names_every_place_it_may_come_from(project: Pat
         ({"duckdb_memory_limit": "lots"}, r"duckdb_memory_limit .* 'lots' is not a size like 512MB"),
         ({"dataset": "my-data"}, r"dataset .* 'my-data' is not a schema name"),
         ({"discount_mode": "percentage"}, r"discount_mode .* 'percentage' is not one of fraction, percent"),
+        ({"api": "v2"}, r"api from the flag --api is not valid: 'v2' is not one of auto, v1, v3"),
     ],
 )
 def test_a_value_that_is_not_valid_is_named_with_where_it_came_from(project: Path, flags: dict, message: str) -> None:
