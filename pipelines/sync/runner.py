@@ -21,7 +21,7 @@ from dlt.extract import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 from filelock import FileLock, Timeout
 
-from pipelines.api.errors import XentralError
+from pipelines.api.errors import ConfigError, XentralError
 from pipelines.api.ratelimit import WaitCallback
 from pipelines.exit_codes import ExitCode
 from pipelines.settings import Settings
@@ -164,7 +164,7 @@ def _exclusive(settings: Settings) -> Iterator[None]:
 
     The operating system drops the lock with the process, so a killed run leaves none behind.
     """
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    _writable_beside(settings)
     lock = FileLock(str(settings.lock_path), timeout=0)
     try:
         lock.acquire()
@@ -177,6 +177,19 @@ def _exclusive(settings: Settings) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _writable_beside(settings: Settings) -> None:
+    """The DuckDB file's folder takes the file, its lock and dlt's working folder: say so at once if it cannot."""
+    try:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(settings.lock_path, "a"):
+            pass
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write beside the DuckDB file {settings.duckdb_path} ({error.strerror or error}): "
+            "set --duckdb (or duckdb_path) to a file in a writable folder; nothing was fetched"
+        ) from None
 
 
 def _pipeline(settings: Settings, destination_credentials: object) -> dlt.Pipeline:
