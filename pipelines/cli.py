@@ -18,7 +18,7 @@ from pipelines.analytics.report import add_report_parser
 from pipelines.api.errors import XentralError
 from pipelines.arguments import add_destination_argument
 from pipelines.demo import add_demo_arguments, demo_command
-from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
+from pipelines.emulator.command import add_emulator_parser, run_emulator_command
 from pipelines.exit_codes import HELP_TEXT, ExitCode
 from pipelines.lookups import add_lookup_parsers
 from pipelines.order_import.command import add_import_parser
