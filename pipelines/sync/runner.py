@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 PIPELINE_NAME = "xentral_sync"
 LOADER_FILE_FORMAT: TLoaderFileFormat = "parquet"
-"""DuckDB copies Parquet in bulk; dlt's default, SQL `INSERT ... VALUES`, costs DuckDB about 2 ms a row."""
+"""DuckDB copies Parquet in bulk; dlt's default, SQL `INSERT ... VALUES`, goes row by row."""
 WRITE_BUFFER_ROWS = 500
 """Rows dlt holds in memory per table before writing them out; its default of 5000 whole orders cost
 a sync a lot of memory, and the files it writes stay as large."""
