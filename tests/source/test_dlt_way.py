@@ -65,7 +65,8 @@ def test_the_readme_example_runs_as_written(emulator_factory, tmp_path: Path) ->
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
     emulator = emulator_factory(orders=15, products=5, customers=4, rate_limit=1000, rate_window_seconds=1.0)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("XENTRAL_", "SOURCES__"))}
-    env.update(PYTHONPATH=str(Path(__file__).resolve().parents[2]), SOURCES__XENTRAL__INSTANCE_HOST=emulator.base_url,
+    env.update(HOME=str(tmp_path), DLT_DATA_DIR=str(tmp_path / "dlt"),  # dlt keeps its pipelines there: this test's own
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]), SOURCES__XENTRAL__INSTANCE_HOST=emulator.base_url,
                SOURCES__XENTRAL__API_TOKEN=emulator.token, SOURCES__XENTRAL__RATE_LIMIT="1000",
                SOURCES__XENTRAL__RATE_WINDOW_SECONDS="1")
     done = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, env=env, capture_output=True, text=True,
