@@ -261,7 +261,10 @@ class _PageBuffer:
             self._rows_since_count = self._details = 0
         if self._rows:
             item, columns = self._item(self._resource, self._rows)
-            yield item if columns is None else dlt.mark.with_hints(item, dlt.mark.make_hints(columns=columns))
+            if columns is not None:  # hints given with an item replace the resource's: the declared columns go along
+                declared = {**DECLARED_COLUMNS[self._resource], **columns}
+                item = dlt.mark.with_hints(item, dlt.mark.make_hints(columns=declared))
+            yield item
         if self._positions:
             yield _child_rows(*self._item(POSITIONS_TABLE, self._positions), POSITIONS_TABLE, "sales_order_id")
         if self._addresses:
