@@ -21,7 +21,7 @@ from dlt.extract import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 from filelock import FileLock, Timeout
 
-from pipelines.api.errors import XentralError
+from pipelines.api.errors import ConfigError, XentralError
 from pipelines.api.ratelimit import WaitCallback
 from pipelines.exit_codes import ExitCode
 from pipelines.settings import Settings
@@ -37,7 +37,7 @@ T = TypeVar("T")
 
 PIPELINE_NAME = "xentral_sync"
 LOADER_FILE_FORMAT: TLoaderFileFormat = "parquet"
-"""DuckDB copies Parquet in bulk; dlt's default, SQL `INSERT ... VALUES`, costs DuckDB about 2 ms a row."""
+"""DuckDB copies Parquet in bulk; dlt's default, SQL `INSERT ... VALUES`, goes row by row."""
 WRITE_BUFFER_ROWS = 500
 """Rows dlt holds in memory per table before writing them out; its default of 5000 whole orders cost
 a sync a lot of memory, and the files it writes stay as large."""
@@ -167,7 +167,7 @@ def _exclusive(settings: Settings) -> Iterator[None]:
 
     The operating system drops the lock with the process, so a killed run leaves none behind.
     """
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    _writable_beside(settings)
     lock = FileLock(str(settings.lock_path), timeout=0)
     try:
         lock.acquire()
@@ -180,6 +180,19 @@ def _exclusive(settings: Settings) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _writable_beside(settings: Settings) -> None:
+    """The DuckDB file's folder takes the file, its lock and dlt's working folder: say so at once if it cannot."""
+    try:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(settings.lock_path, "a"):
+            pass
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write beside the DuckDB file {settings.duckdb_path} ({error.strerror or error}): "
+            "set --duckdb (or duckdb_path) to a file in a writable folder; nothing was fetched"
+        ) from None
 
 
 def _pipeline(settings: Settings, destination_credentials: object) -> dlt.Pipeline:
