@@ -22,6 +22,9 @@ def format_sync_summary(result: SyncResult) -> str:
     )
     if run.stop_reason:
         lines.append("The next run continues where this one stopped.")
+    if run.apis:
+        lines.append("Read through " + "; ".join(
+            f"{resource} {choice.version} ({choice.reason})" for resource, choice in run.apis.items()) + ".")
     lines.append(f"{'table':<24}{'rows':>10}{'fetched now':>14}")
     fetched = {name: progress.rows for name, progress in run.progress.items()}
     for table, rows in result.table_rows.items():

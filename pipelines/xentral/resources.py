@@ -98,8 +98,8 @@ class _Walk:
     def keyset_pages(self, client: XentralClient, listing: V3Listing, run: SyncRun, largest: int) -> Iterator[V3Page]:
         """The v3 list's pages by `updatedAt,id`, within this walk's window (`walk_v3.py`)."""
         return keyset_pages(
-            client, lambda since: replace(listing, filters=keyset_filters(since, self.until)), self.since, largest,
-            self.position, self.log, pause=run.load_due, may_fetch=lambda purpose: run.may_spend(1, purpose),
+            client, replace(listing, filters=self.filters), largest, self.position, self.log,
+            pause=run.load_due, may_fetch=lambda purpose: run.may_spend(1, purpose),
         )
 
 

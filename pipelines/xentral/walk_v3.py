@@ -4,14 +4,15 @@ current one is processed.
 v3's cursor pages a keyset: each page starts after the last row of the one before, by its sort key.
 Sorted by `updatedAt,id`, a row changed while the walk runs moves behind it and is met again; none
 is skipped, and none shifts as with offset paging. A walk filters `updatedAt >= since` (and
-`<= until` in a backfill window); its position in the resource state is the newest `updatedAt` it
-consumed (`max_updated_at`), so a run that stopped (a budget, a failure, a kill before the load)
-resumes from there, re-reading only the rows of that very second.
+`<= until` in a backfill window). Its position in the resource state holds the cursor after the
+last consumed page (`next_cursor`), so a run that stopped (a budget, a failure, a kill before the
+load) resumes with the same filters exactly there: a thousand orders saved in the same second
+(an import) cannot hold a walk in place, as resuming from a time would.
 
 Within a run a walk pauses at page boundaries for the run's loads; its `Keyset` (in the run's
-`WalkLog`) keeps the filters the cursor was made for, the next cursor, the adaptive page size and
-the page already being fetched, so the next step picks up exactly there. While the consumer works
-on a page, a thread fetches the next one: local work overlaps the waits for the rate limit.
+`WalkLog`) keeps the listing, the next cursor, the adaptive page size and the page already being
+fetched, so the next step picks up exactly there. While the consumer works on a page, a thread
+fetches the next one: local work overlaps the waits for the rate limit.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 from pipelines.api.client import XentralClient
 from pipelines.api.paging import Filter
 from pipelines.api.paging_v3 import PageSizing, V3Listing, V3Page
-from pipelines.api.timestamps import format_timestamp, parse_timestamp
+from pipelines.api.timestamps import format_timestamp
 from pipelines.xentral.walk import MayFetch, WalkLog
 
 
@@ -74,26 +75,23 @@ def keyset_filters(since: datetime | None, until: datetime | None) -> list[Filte
 
 def keyset_pages(
     client: XentralClient,
-    listing: Callable[[datetime | None], V3Listing],
-    since: datetime | None,
+    listing: V3Listing,
     largest: int,
     position: MutableMapping[str, Any],
     log: WalkLog,
     pause: Callable[[], bool] = lambda: False,
     may_fetch: MayFetch = lambda purpose: True,
 ) -> Iterator[V3Page]:
-    """Yield the pages of `listing(lower bound)` from the position on; the consumer records each
-    consumed page's newest `updatedAt` in `position["max_updated_at"]`.
+    """Yield the pages of `listing` from the position on; each consumed page's cursor goes into
+    `position["next_cursor"]` (the consumer records its newest `updatedAt` itself).
 
-    The lower bound is `since`, or where an earlier run's walk got to. After each consumed page that
-    is not the last, `pause()` may end the walk for a load (`log.paused`); when `may_fetch` refuses
-    a request the walk ends there (`log.stopped`).
+    After each consumed page that is not the last, `pause()` may end the walk for a load
+    (`log.paused`); when `may_fetch` refuses a request the walk ends there (`log.stopped`).
     """
     if log.keyset is None:
-        resumed = position.get("max_updated_at")
-        log.from_first_page = resumed is None
-        lower = parse_timestamp(resumed) if resumed else since
-        log.keyset = Keyset(listing(lower), PageSizing(largest))
+        cursor = position.get("next_cursor")
+        log.from_first_page = cursor is None
+        log.keyset = Keyset(listing, PageSizing(largest), cursor)
     keyset = log.keyset
     log.paused = log.stopped = False
     while True:
@@ -107,6 +105,7 @@ def keyset_pages(
         if not page.is_last and may_fetch(f"a page of {keyset.listing.path}"):
             keyset.fetch_ahead(client)
         yield page
+        position["next_cursor"] = page.next_cursor  # consumed: a later run resumes after it
         if page.is_last:
             return
         if keyset.pending is None:  # the budget refused the next page
