@@ -19,7 +19,8 @@ from tests.e2e.helpers import assert_matches_truth, query, sync, table_snapshot
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-FAST_FLAGS = ["--rate-limit", "1000", "--rate-window", "1"]
+FAST_FLAGS = ["--rate-limit", "1000", "--rate-window", "1", "--api", "v1"]
+"""v1: these runs are compared with `sync()` runs, which read v1 (v3 has its own tests, `test_sync_v3.py`)."""
 
 
 def cli_env(host: str | None, token: str | None) -> dict[str, str]:
