@@ -74,8 +74,8 @@ class CommitPoints:
             os._exit(KILLED)
 
 
-def sync_in_child(emulator: RunningEmulator, db: Path, kill_at: int | None) -> tuple[int, int]:
-    """Run a sync in a child process killed right after its `kill_at`-th commit point.
+def sync_in_child(emulator: RunningEmulator, db: Path, kill_at: int | None, **settings: Any) -> tuple[int, int]:
+    """Run a sync (with `settings`) in a child process killed right after its `kill_at`-th commit point.
 
     Returns the child's exit code and, for a child that finished, how many commit points it passed.
     """
@@ -87,7 +87,7 @@ def sync_in_child(emulator: RunningEmulator, db: Path, kill_at: int | None) -> t
         points = CommitPoints(kill_at)
         points.install()
         try:
-            sync(emulator, db)
+            sync(emulator, db, **settings)
         except BaseException:
             code = 1
         os.write(write_end, str(points.passed).encode())
@@ -146,3 +146,25 @@ def test_rows_doubled_by_an_earlier_version_are_repaired_by_the_next_run(emulato
 
     sync(emulator, db)
     assert_matches_truth(emulator, db)
+
+
+def test_a_v3_sync_killed_at_a_few_commit_points_of_its_second_night_leaves_nothing_doubled_or_missing(
+    emulator_factory, tmp_path: Path
+) -> None:
+    """v3 writes through the same load as v1: a few points (the first, the middle, the last) suffice."""
+    emulator = emulator_factory(**WORLD)
+    before = tmp_path / "before"
+    before.mkdir()
+    sync(emulator, before / "x.duckdb", api="v3")
+    _change_the_world(emulator)
+    shutil.copytree(before, tmp_path / "count")
+    code, points = sync_in_child(emulator, tmp_path / "count" / "x.duckdb", kill_at=None, api="v3")
+    assert code == 0 and points >= 10
+
+    for kill_at in sorted({1, points // 2, points}):
+        killed = tmp_path / f"killed-{kill_at}"
+        shutil.copytree(before, killed)
+        code, _ = sync_in_child(emulator, killed / "x.duckdb", kill_at, api="v3")
+        assert code == KILLED, f"the child was not killed at commit point {kill_at}"
+        sync(emulator, killed / "x.duckdb", api="v3")
+        assert_matches_truth(emulator, killed / "x.duckdb", api="v3")

@@ -156,3 +156,8 @@ def test_with_v3_customers_a_night_reads_only_the_changed_customers(emulator_fac
 
     assert emulator.stats.snapshot()["operations"]["customer.view.v2"] - views_before == 1
     assert_matches_truth(emulator, db, api="v3")
+
+    gone = emulator.world.customer_ids()[7]
+    emulator.world.delete_customer(gone)
+    assert _sync_v3(emulator, db, customer_full_listing_days=0).vanished["customers"] == 1
+    assert query(db, "SELECT id FROM xentral.customers WHERE vanished_at IS NOT NULL") == [(gone,)]
