@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from bench.patching import sync_session
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
 from pipelines.settings import Settings
 from pipelines.sync.runner import SyncOptions, run_sync
+from pipelines.xentral.settings import RESOURCE_NAMES
 
 PAGE = 50
 CHANGED_SHARE = 0.01
@@ -52,7 +54,7 @@ def efficiency(orders: int, products: int, customers: int) -> tuple[Efficiency, 
                                 rate_limit=10**9, rate_window_seconds=1.0)
     with start_emulator(settings) as emulator, tempfile.TemporaryDirectory() as folder:
         config = _config(emulator, Path(folder), limit=10**9, window=1.0, headroom=0.0)
-        full = _counted(emulator, config)
+        full = counted(emulator, config)
         full_minimum = {
             "salesOrder.list": _pages(orders), "salesOrder.view": orders,
             "product.listV2": _pages(products),
@@ -62,7 +64,7 @@ def efficiency(orders: int, products: int, customers: int) -> tuple[Efficiency, 
         changed = max(1, round(orders * CHANGED_SHARE))
         for order_id in emulator.world.order_ids()[::max(1, orders // changed)][:changed]:
             emulator.world.update_order(order_id, comment="changed for the benchmark")
-        night = _counted(emulator, config)
+        night = counted(emulator, config)
         night_minimum = {
             "salesOrder.list": _pages(changed), "salesOrder.view": changed, "product.listV2": 1,
             "customer.list.v2": _pages(customers), "connection check": 1,
@@ -70,10 +72,10 @@ def efficiency(orders: int, products: int, customers: int) -> tuple[Efficiency, 
     return Efficiency(full, full_minimum), Efficiency(night, night_minimum)
 
 
-def _counted(emulator: RunningEmulator, config: Settings) -> dict[str, int]:
+def counted(emulator: RunningEmulator, config: Settings, resources: Sequence[str] = RESOURCE_NAMES) -> dict[str, int]:
     """Requests per operation of one sync; the connection check (a small first page) apart."""
     emulator.stats.reset()
-    run_sync(config, SyncOptions())
+    run_sync(config, SyncOptions(), resources=resources)
     made = dict(emulator.stats.snapshot()["operations"])
     made["salesOrder.list"] -= 1
     made["connection check"] = 1
@@ -112,4 +114,4 @@ def _per_window(times: list[float], window: float) -> float:
 
 def _config(emulator: RunningEmulator, folder: Path, *, limit: int, window: float, headroom: float) -> Settings:
     return Settings(instance_host=emulator.base_url, api_token=emulator.token, duckdb_path=folder / "bench.duckdb",
-                      rate_limit=limit, rate_window_seconds=window, rate_headroom=headroom)
+                      rate_limit=limit, rate_window_seconds=window, rate_headroom=headroom, api="v1")

@@ -1,6 +1,6 @@
 """Peak resident memory of one sync of a recording, in a fresh process.
 
-Run: python -m bench.memory RECORDING_FOLDER   (prints the peak in MB)
+Run: python -m bench.memory RECORDING_FOLDER [v1|v3]   (prints the peak in MB; v3: a `v3.V3Recording`)
 The process replays the recording from disk (`replay.py`), so its peak is the sync's own:
 interpreter, dlt, DuckDB and whatever the sync keeps, not the emulator nor the pages.
 """
@@ -15,13 +15,15 @@ from pathlib import Path
 
 from bench.processing import sync_replayed
 from bench.replay import Recording
+from bench.v3 import V3Recording, sync_replayed_v3
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def peak_mb(recording: Recording) -> float:
+def peak_mb(recording: Recording | V3Recording) -> float:
     """Run the sync of `recording` in a child process and return its peak RSS in MB."""
-    done = subprocess.run([sys.executable, "-m", "bench.memory", str(recording.folder)], cwd=ROOT,
+    api = "v3" if isinstance(recording, V3Recording) else "v1"
+    done = subprocess.run([sys.executable, "-m", "bench.memory", str(recording.folder), api], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the memory probe failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -29,9 +31,12 @@ def peak_mb(recording: Recording) -> float:
 
 
 def main() -> None:
-    recording = Recording(Path(sys.argv[1]))
+    folder_of_recording, api = Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "v1"
     with tempfile.TemporaryDirectory() as folder:
-        sync_replayed(recording, Path(folder) / "bench.duckdb")
+        if api == "v3":
+            sync_replayed_v3(V3Recording(folder_of_recording), Path(folder) / "bench.duckdb")
+        else:
+            sync_replayed(Recording(folder_of_recording), Path(folder) / "bench.duckdb")
     print(_high_water_mb())
 
 

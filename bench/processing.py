@@ -52,7 +52,7 @@ def ours_seconds(recording: Recording) -> float:
 def sync_replayed(recording: Recording, duckdb_path: Path) -> None:
     """Our sync of sales orders, every request answered from the recording, no rate limit."""
     config = Settings(instance_host=BASE_URL, api_token=TOKEN, duckdb_path=duckdb_path,
-                        rate_limit=10**9, rate_window_seconds=1.0, rate_headroom=0.0)
+                        rate_limit=10**9, rate_window_seconds=1.0, rate_headroom=0.0, api="v1")
     with sync_session(replay_session(recording)):
         result = run_sync(config, SyncOptions(full_refresh=True), resources=("sales_orders",))
     if result.table_rows["sales_orders"] != recording.orders:

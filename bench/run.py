@@ -1,10 +1,11 @@
 """The whole benchmark in one run: requests, pacing, local processing, memory, import, models, emulator.
 
-Run: python bench/run.py [--quick] [--output bench/RESULTS.md]
+Run: python bench/run.py [--quick | --full] [--output bench/RESULTS.md]
 Every figure is the median of several runs with min and max; every ratio is taken run by
 run (run i of one side against run i of the other) before its median, so noise that hits
 both sides of a pair cancels. The table goes to the output file with the machine's cores,
-memory, load average and versions. `--quick` is a smoke run of about a minute on smaller sizes.
+memory, load average and versions. `--quick` is a smoke run of about a minute on smaller sizes;
+`--full` adds the v3 memory figure at 1,000,000 orders (its recording is several GB and takes long).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `bench` importable as a package
     sys.path.insert(0, str(ROOT))
 
-from bench import api_requests, processing  # noqa: E402
+from bench import api_requests, processing, v3  # noqa: E402
 from bench.bench_emulator import measure as measure_emulator  # noqa: E402
 from bench.figures import figure, paired_ratio  # noqa: E402
 from bench.memory import peak_mb  # noqa: E402
@@ -46,12 +47,20 @@ class Sizes:
     pacing_window: float
     processing_orders: int
     memory_orders: tuple[int, int]
+    v3_orders: int
+    v3_pacing: tuple[int, int, float]
+    """orders, limit and window of the paced v3 sync: the window shortened, the rate Xentral's 100 a minute"""
+    v3_processing_orders: int
+    v3_memory_orders: tuple[int, int]
 
 
 FULL = Sizes(runs=3, orders=2000, products=300, customers=300, pacing_orders=400, pacing_window=3.0,
-             processing_orders=2000, memory_orders=(10_000, 100_000))
+             processing_orders=2000, memory_orders=(10_000, 100_000), v3_orders=100_000,
+             v3_pacing=(20_000, 10, 6.0), v3_processing_orders=10_000, v3_memory_orders=(10_000, 100_000))
 QUICK = Sizes(runs=1, orders=300, products=50, customers=50, pacing_orders=250, pacing_window=2.0,
-              processing_orders=300, memory_orders=(500, 2_000))
+              processing_orders=300, memory_orders=(500, 2_000), v3_orders=3_000,
+              v3_pacing=(3_000, 2, 1.2), v3_processing_orders=2_000, v3_memory_orders=(1_000, 3_000))
+V3_FULL_MEMORY_ORDERS = (100_000, 1_000_000)
 PACING_LATENCY_MS = 5.0
 FIXED_COST_ORDERS = 50
 OTHER_GOALS: dict[tuple[str, str], tuple[str, Callable[[float], bool]]] = {
@@ -77,14 +86,17 @@ class Report:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run of about a minute on smaller sizes")
+    parser.add_argument("--full", action="store_true", help="the v3 memory figure at 1,000,000 orders (long)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
+    if args.full:
+        sizes = replace(sizes, v3_memory_orders=V3_FULL_MEMORY_ORDERS)
     load_before = os.getloadavg()
     started = time.perf_counter()
     report = Report()
     for section in (requests_section, pacing_section, processing_section, memory_section,
-                    import_section, models_section, emulator_section):
+                    import_section, models_section, emulator_section, v3_section):
         section(report, sizes, args.quick)
     elapsed = time.perf_counter() - started
     args.output.write_text(render(report, args.quick, load_before, os.getloadavg(), elapsed))
@@ -173,6 +185,42 @@ def memory_section(report: Report, sizes: Sizes, quick: bool) -> None:
         report.add(f"4. peak RSS, sync of {orders:,} orders (MB)", peak.text(0), "< 400", peak.median < 400)
     growth = peaks[large.orders].median / peaks[small.orders].median
     report.add("4. peak RSS, larger / smaller", f"{growth:.2f}", "≤ 1.2", growth <= 1.2)
+
+
+def v3_section(report: Report, sizes: Sizes, quick: bool) -> None:
+    """Sales orders through v3 (`bench/v3.py`): requests, pace, local processing, memory."""
+    full, night = v3.efficiency(sizes.v3_orders)
+    for name, result in ((f"first sync of {sizes.v3_orders:,} orders", full), ("night, 1% of orders changed", night)):
+        made, minimum = sum(result.made.values()), sum(result.minimum.values())
+        report.add(f"8. v3 requests, {name}", f"{made} made / {minimum} minimum = {result.ratio:.3f}",
+                   "≤ 1.02", result.ratio <= 1.02)
+    report.add(f"8. v1 requests, first sync of {sizes.v3_orders:,} orders (computed)",
+               f"{v3.v1_requests(sizes.v3_orders):,}")
+    orders, limit, window = sizes.v3_pacing
+    seconds, requests = v3.paced(orders, limit, window)
+    paced = seconds / (requests * window / limit)
+    report.add(f"8. v3 wall time at the paced limit, {orders:,} orders",
+               f"{seconds:.1f} s for {requests} requests = {paced:.2f} × requests ÷ rate", "≤ 1.1", paced <= 1.1)
+    recording = v3.record_v3(sizes.v3_processing_orders, CACHE / f"replay-v3-{sizes.v3_processing_orders}")
+    ours = [v3.ours_seconds(recording) for _ in range(sizes.runs)]
+    floor = [v3.floor_seconds(recording) for _ in range(sizes.runs)]
+    slower = paired_ratio(ours, floor)
+    report.add(f"8. v3 local processing, {recording.orders:,} orders in pages of 1000 (times the JSON decoding)",
+               slower.text(1), "≤ 3", slower.median <= 3)
+    small, large = (v3.record_v3(count, CACHE / f"replay-v3-{count}") for count in sizes.v3_memory_orders)
+    peaks = {recording.orders: peak_mb(recording) for recording in (small, large)}
+    for count, peak in peaks.items():
+        report.add(f"8. v3 peak RSS, sync of {count:,} orders (MB)", f"{peak:.0f}", "< 400", peak < 400)
+    growth = peaks[large.orders] / peaks[small.orders]
+    report.add("8. v3 peak RSS, larger / smaller", f"{growth:.2f}", "≤ 1.2", growth <= 1.2)
+    report.notes.append(
+        "v3: sales orders only (`resources=sales_orders`). The minimum is ceil(orders/1000) pages plus the fixed "
+        "calls of every run: the connection check, the probe, the check of v3's address ids against one v1 list "
+        "row, and the list of shipping cost products. v1's count is computed (a list page per 50 orders, a view "
+        f"per order, the connection check), not run. Pace: emulator limit {limit} requests per {window:g} s "
+        "(Xentral's rate of 100 a minute on a shortened window), no headroom; the first window's requests go "
+        "at once. Local processing and memory replay recorded v3 pages from disk with no HTTP; the processing "
+        "figure includes the run's fixed cost (dlt's pipeline, the load into DuckDB).")
 
 
 def import_section(report: Report, sizes: Sizes, quick: bool) -> None:
