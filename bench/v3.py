@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import statistics
 import tempfile
 import time
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from requests.adapters import BaseAdapter
 
 from bench.api_requests import CHANGED_SHARE, Efficiency, counted
 from bench.patching import sync_session
-from bench.processing import FLOOR_PASSES
 from pipelines.api.endpoints import SALES_ORDERS_V3_PATH
 from pipelines.api.paging_v3 import ORDERS_PER_PAGE, PAGINATION_HEADER
 from pipelines.emulator import EmulatorSettings, RunningEmulator, start_emulator
@@ -166,18 +164,6 @@ def sync_replayed_v3(recording: V3Recording, duckdb_path: Path) -> None:
         result = run_sync(_settings(BASE_URL, duckdb_path.parent), SyncOptions(full_refresh=True),
                           resources=("sales_orders",))
     _loaded_all(result, recording.orders)
-
-
-def floor_seconds(recording: V3Recording) -> float:
-    """Decoding every page body, the bodies already in memory (median of several passes)."""
-    bodies = recording.bodies()
-    passes = []
-    for _ in range(FLOOR_PASSES):
-        started = time.perf_counter()
-        for body in bodies:
-            json.loads(body)
-        passes.append(time.perf_counter() - started)
-    return statistics.median(passes)
 
 
 def ours_seconds(recording: V3Recording) -> float:
