@@ -31,7 +31,7 @@ from bench.bench_emulator import measure as measure_emulator  # noqa: E402
 from bench.figures import figure, paired_ratio  # noqa: E402
 from bench.memory import peak_mb  # noqa: E402
 from bench.replay import record  # noqa: E402
-from pipelines.sync.runner import LOADER_FILE_FORMAT  # noqa: E402
+from pipelines.sync.duckdb_target import DuckDBTarget  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "xentral-bench"
 
@@ -147,7 +147,7 @@ def processing_section(report: Report, sizes: Sizes, quick: bool) -> None:
     report.notes.append(f"Local processing: {rows} orders replayed from disk with no latency (list pages and "
                         "views, as the emulator renders them); a row is an order with its positions. Pages reach "
                         "dlt as Arrow tables; the DuckDB "
-                        f"load uses dlt's {LOADER_FILE_FORMAT or 'insert_values'} files. The fixed cost is a sync of "
+                        f"load uses dlt's {DuckDBTarget.loader_file_format} files. The fixed cost is a sync of "
                         f"{FIXED_COST_ORDERS} orders; the cost per order beyond it is (sync - fixed cost) / (orders - "
                         f"{FIXED_COST_ORDERS}), against the floor's seconds per order, run by run.")
 

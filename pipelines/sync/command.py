@@ -14,7 +14,7 @@ from pipelines.analytics.build import build_and_test_models
 from pipelines.api.endpoints import SYNCED_LISTS
 from pipelines.api.errors import ConfigError
 from pipelines.api.timestamps import XENTRAL_TIMEZONE
-from pipelines.arguments import comma_list, positive_int, positive_number, share
+from pipelines.arguments import add_destination_argument, comma_list, positive_int, positive_number, share
 from pipelines.exit_codes import ExitCode
 from pipelines.settings import Settings, resolve_settings
 
@@ -25,7 +25,7 @@ RESOURCE_NAMES = tuple(SYNCED_LISTS)
 
 
 def add_sync_parser(commands: Any) -> None:
-    sync = commands.add_parser("sync", help="sync sales orders, products and customers into DuckDB")
+    sync = commands.add_parser("sync", help="sync sales orders, products and customers into DuckDB or PostgreSQL")
     sync.add_argument("--instance", help="Xentral host, e.g. mycompany.xentral.biz (or XENTRAL_INSTANCE_HOST)")
     sync.add_argument("--resources", type=comma_list(RESOURCE_NAMES, "resource(s)"), default=list(RESOURCE_NAMES),
                       help="comma-separated subset of " + ",".join(RESOURCE_NAMES))
@@ -36,6 +36,7 @@ def add_sync_parser(commands: Any) -> None:
                       help="stop cleanly after N requests; the next run continues")
     sync.add_argument("--time-budget", type=positive_number, metavar="MINUTES",
                       help="stop cleanly after this many minutes")
+    add_destination_argument(sync)
     sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
     sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
     sync.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
@@ -54,6 +55,7 @@ def sync_command(args: argparse.Namespace) -> int:
     options = _options(args, SyncOptions)
     settings = resolve_settings({
         "instance_host": args.instance,
+        "destination": args.destination,
         "duckdb_path": args.duckdb,
         "dataset": args.dataset,
         "rate_limit": args.rate_limit,
