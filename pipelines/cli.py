@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from pipelines.analytics.build import build_and_test_models
-from pipelines.analytics.errors import ModelError
 from pipelines.analytics.models import DEFAULT_MODELS_DIR
 from pipelines.analytics.report import add_report_parser
-from pipelines.api.errors import XentralError
 from pipelines.arguments import add_destination_argument
 from pipelines.demo import add_demo_arguments, demo_command
-from pipelines.emulator.cli import add_emulator_parser, run_emulator_command
-from pipelines.exit_codes import HELP_TEXT, ExitCode
+from pipelines.emulator.command import add_emulator_parser, run_emulator_command
+from pipelines.exit_codes import HELP_TEXT, CommandError, ExitCode
 from pipelines.lookups import add_lookup_parsers
 from pipelines.order_import.command import add_import_parser
 from pipelines.settings import resolve_settings
@@ -37,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return int(args.handler(args))
-    except (XentralError, ModelError) as error:  # each says its exit code
+    except CommandError as error:  # each says its exit code
         return _fail(str(error), error.exit_code)
     except KeyboardInterrupt:
         return _fail("interrupted: nothing half-done stays behind; the next run continues", ExitCode.INTERRUPTED)

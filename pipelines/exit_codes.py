@@ -20,6 +20,12 @@ class ExitCode(IntEnum):
     """Ctrl-C or SIGTERM: nothing half-done stays behind; the next run continues."""
 
 
+class CommandError(Exception):
+    """A failure of a command, for people: one line, and the exit code it means."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+
 HELP_TEXT = (
     "exit codes: 0 ok, 1 failed run (or rejected order, or no single match), "
     "2 configuration or input, 3 busy (another sync on the same file), 130 interrupted"

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from pipelines.exit_codes import ExitCode
+from pipelines.exit_codes import CommandError, ExitCode
 
 
-class ModelError(Exception):
+class ModelError(CommandError):
     """A model that does not build, a failing data test, models that do not fit the report."""
-
-    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
 
 
 class ModelInputError(ModelError):

@@ -7,15 +7,13 @@ ever contains the API token.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from pipelines.exit_codes import ExitCode
+from pipelines.exit_codes import CommandError, ExitCode
 
 
-class XentralError(Exception):
+class XentralError(CommandError):
     """Base class of every failure talking to Xentral or configuring the connection."""
-
-    exit_code: ClassVar[ExitCode] = ExitCode.FAILED
 
 
 class ConfigError(XentralError):

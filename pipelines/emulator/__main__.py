@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli import add_emulator_arguments, run_emulator_command
+from .command import add_emulator_arguments, run_emulator_command
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from .data import ADDRESS_ID_FACTOR
-from .render import ADDRESS_FIELDS
 from .resources import ADDRESS_TYPES
+from .shapes import ADDRESS_FIELDS
 
 NAMED_IDS = ("masterdata", "billingaddress")  # these types have one address each, named like the type
 NULLABLE = ("addressSupplement", "department", "subDepartment")

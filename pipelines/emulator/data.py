@@ -105,7 +105,7 @@ def _instant(rng: random.Random, start: int = DATA_START) -> int:
 
 
 def _address(rng: random.Random, address_id: str, kind: str, name: str, department: str | None = None) -> dict:
-    """One address in the shape of the address list's items (see render.customer_address)."""
+    """One address in the shape of the address list's items (see shapes.customer_address)."""
     zip_code, city, country, state = rng.choice(CITIES)
     sub_department = f"Rampe {rng.randint(1, 6)}" if department == "Wareneingang" else None
     return {"id": address_id, "type": kind, "name": name, "street": f"{rng.choice(STREETS)} {rng.randint(1, 120)}",

@@ -6,7 +6,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 
-from .settings import EmulatorSettings
+from .knobs import EmulatorSettings
 
 ERROR_STATUSES = (500, 502, 503)
 

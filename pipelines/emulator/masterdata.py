@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from . import data, render
+from . import data, shapes
 from .addresses import checked_addresses
 from .money import cents
 from .records import RecordSet, canonical, record_id
@@ -76,13 +76,13 @@ class MasterData:
         return project["name"] if project else ""
 
     def project_item(self, project: dict) -> dict:
-        return render.project_item(project, self.payment_methods.records[0], self.shipping_methods.records[0])
+        return shapes.project_item(project, self.payment_methods.records[0], self.shipping_methods.records[0])
 
     def product_item(self, product: dict) -> dict:
-        return render.product_list_item(product, self.project_name(product["projectId"]))
+        return shapes.product_list_item(product, self.project_name(product["projectId"]))
 
     def product_view(self, product: dict) -> dict:
-        return render.product_view(product, self.project_name(product["projectId"]))
+        return shapes.product_view(product, self.project_name(product["projectId"]))
 
     # ---- products ----------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from .filtering import BOOL, DAY, INT, NUM, STR, TIME
 from .query import ListSpec
-from .render import order_address, order_flags
+from .shapes import order_address, order_flags
 
 Extract = Callable[[dict], Any]
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .filtering import BOOL, DAY, INT, NUM, STR, TIME
-from .render import order_flags
-from .render_v3 import TRAFFIC_LIGHTS, OrderV3, main_address
+from .shapes import order_flags
+from .shapes_v3 import TRAFFIC_LIGHTS, OrderV3, main_address
 
 EQUALITY = ("equals", "notEquals", "in", "notIn")
 TEXT = (*EQUALITY, "contains", "notContains", "startsWith", "endsWith")

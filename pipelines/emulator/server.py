@@ -17,14 +17,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import importer, media, render, resources, v3
+from . import importer, media, resources, shapes, v3
 from .admin import handle_admin
 from .faults import Fault, Faults
+from .knobs import EmulatorSettings
 from .query import ListSpec, Problem, parse_list_query
-from .ratelimit import RateLimiter
+from .quota import RateLimiter
 from .resources_v3 import CUSTOMERS_V3, SALES_ORDER_VIEW_INCLUDES, SALES_ORDERS_V3, V3ListSpec
 from .responses import Response, json_response, message, raw_json
-from .settings import EmulatorSettings
 from .stats import Stats
 from .world import World
 
@@ -217,7 +217,7 @@ class Application:
                 return self.bare(404, "Not found")
             text = '{"data":' + data + "}"
         if chosen == media.MINIMAL:
-            text = json.dumps(render.minimal(route.operation, json.loads(text)), ensure_ascii=False)
+            text = json.dumps(shapes.minimal(route.operation, json.loads(text)), ensure_ascii=False)
         return raw_json(200, text, chosen)
 
     def _list(self, route: Route, query: str) -> str:

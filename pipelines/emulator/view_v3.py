@@ -4,14 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import render_v3
+from . import shapes_v3
 from .clock import days_to_iso
 from .filtering import DAY, INT, STR
 from .listing import Listing
 from .masterdata import MasterData
 from .orders import OrderBook
-from .render_v3 import OrderV3, V3Options
 from .resources_v3 import CUSTOMER_V3_VALUES, CUSTOMERS_V3, ORDER_V3_VALUES, SALES_ORDERS_V3
+from .shapes_v3 import OrderV3, V3Options
 
 COLUMN_KEYS = ("id", "createdAt", "updatedAt")  # read from the order book's columns, not the record
 
@@ -53,11 +53,11 @@ class V3View:
         return order
 
     def _addresses(self, customer: dict) -> tuple[dict, dict]:
-        """render_v3.customer_addresses, kept while the customer record is the same object (a change
+        """shapes_v3.customer_addresses, kept while the customer record is the same object (a change
         replaces it): every order of a customer shares them."""
         kept = self._customer_addresses.get(customer["id"])
         if kept is None or kept[0] is not customer:
-            kept = self._customer_addresses[customer["id"]] = (customer, render_v3.customer_addresses(customer))
+            kept = self._customer_addresses[customer["id"]] = (customer, shapes_v3.customer_addresses(customer))
         return kept[1]
 
     def order_value(self, key: str, row: int) -> Any:
@@ -80,10 +80,10 @@ class V3View:
         return None if read is None else read(self._master.customers.records[row])
 
     def order_resource(self, row: int, includes: frozenset[str]) -> dict:
-        return render_v3.sales_order(self.order(row), includes, self._product)
+        return shapes_v3.sales_order(self.order(row), includes, self._product)
 
     def _product(self, product_id: int, includes: frozenset[str]) -> dict:
-        return render_v3.product(self._master.product_any(product_id), includes)
+        return shapes_v3.product(self._master.product_any(product_id), includes)
 
     def customer_resource(self, row: int, includes: frozenset[str]) -> dict:
-        return render_v3.customer(self._master.customers.records[row], includes)
+        return shapes_v3.customer(self._master.customers.records[row], includes)

@@ -14,15 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from . import churn, render, v3
+from . import churn, shapes, v3
 from .clock import Clock
 from .filtering import INT, STR, select
+from .knobs import EmulatorSettings
 from .listing import Listing, Selections, cursor_body, dumps, page_body
 from .masterdata import MasterData
 from .orders import Orders
 from .query import ListQuery
 from .records import RecordSet, record_id
-from .render_v3 import V3Options
 from .resources import (
     CUSTOMER_EXTRACT,
     CUSTOMER_KINDS,
@@ -41,7 +41,7 @@ from .resources import (
     SORT_COLUMNS,
 )
 from .resources_v3 import CUSTOMERS_V3, SALES_ORDERS_V3
-from .settings import EmulatorSettings
+from .shapes_v3 import V3Options
 from .view_v3 import V3View
 
 ORDER_COLUMNS = ("createdAt", "updatedAt")  # order filter keys read from the book's columns, not the record
@@ -79,7 +79,7 @@ class World:
         self.master = MasterData(settings.seed, settings.customers, settings.products, self.now_epoch)
         self.orders = Orders(settings.seed, settings.orders, self.master, self.now_epoch, self._discount_scale)
         self._selections = Selections()
-        self._renderer = render.OrderRenderer(self.master.customer_any, self.master.product_any,
+        self._renderer = shapes.OrderRenderer(self.master.customer_any, self.master.product_any,
                                               self._discount_scale, self._shipping_in_net_sales)
         self._renderer.warm([c["id"] for c in self.master.customers.records])
         self._v3 = V3View(self.orders.book, self.master, self._order_value, self._v3_options)
@@ -95,14 +95,14 @@ class World:
         for operation, records, kinds, value, item in (
             (PRODUCTS.operation, master.products, PRODUCT_KINDS, self._product_value, master.product_item),
             (CUSTOMERS.operation, master.customers, CUSTOMER_KINDS,
-             _item_value(master.customers, CUSTOMER_EXTRACT, lambda customer: customer), render.customer_list_item),
+             _item_value(master.customers, CUSTOMER_EXTRACT, lambda customer: customer), shapes.customer_list_item),
             (PROJECTS.operation, master.projects, PROJECTS.kinds,
              _item_value(master.projects, PROJECT_EXTRACT, master.project_item), master.project_item),
             (PAYMENT_METHODS.operation, master.payment_methods, PAYMENT_METHODS.kinds,
-             _item_value(master.payment_methods, PAYMENT_EXTRACT, render.payment_method_item),
-             render.payment_method_item),
+             _item_value(master.payment_methods, PAYMENT_EXTRACT, shapes.payment_method_item),
+             shapes.payment_method_item),
             (SHIPPING_METHODS.operation, master.shipping_methods, {}, lambda key, row: None,
-             render.shipping_method_item),
+             shapes.shipping_method_item),
         ):
             listings[operation] = _record_listing(records, kinds, value)
             items[operation] = _item_json(records, item)
@@ -224,7 +224,7 @@ class World:
             product = self.master.products.get(wanted)
             return None if product is None else dumps(self.master.product_view(product))
         customer = self.master.customers.get(wanted)
-        return None if customer is None else dumps(render.customer_view(customer))
+        return None if customer is None else dumps(shapes.customer_view(customer))
 
     @_locked
     def address_page(self, customer_id: str, query: ListQuery) -> tuple[list[dict], int] | None:
@@ -235,7 +235,7 @@ class World:
             return None
         addresses = customer["addresses"]
         rows = select(range(len(addresses)), query.filters, {"type": STR}, lambda key, row: addresses[row][key])
-        matching = [render.customer_address(addresses[row]) for row in rows]
+        matching = [shapes.customer_address(addresses[row]) for row in rows]
         start = (query.number - 1) * query.size
         return matching[start:start + query.size], len(matching)
 
@@ -285,11 +285,11 @@ class World:
 
     @_locked
     def customer_list_item(self, customer_id: str | int) -> dict:
-        return json.loads(dumps(render.customer_list_item(self.master.customer(customer_id))))
+        return json.loads(dumps(shapes.customer_list_item(self.master.customer(customer_id))))
 
     @_locked
     def customer_view(self, customer_id: str | int) -> dict:
-        return json.loads(dumps(render.customer_view(self.master.customer(customer_id))))
+        return json.loads(dumps(shapes.customer_view(self.master.customer(customer_id))))
 
     @_locked
     def customer_v3(self, customer_id: str | int, includes: tuple[str, ...] = ()) -> dict:
@@ -301,7 +301,7 @@ class World:
     @_locked
     def customer_addresses(self, customer_id: str | int) -> list[dict]:
         """Every address the address list serves for the customer, all pages, in order."""
-        return [render.customer_address(a) for a in self.master.customer(customer_id)["addresses"]]
+        return [shapes.customer_address(a) for a in self.master.customer(customer_id)["addresses"]]
 
     @_locked
     def project_ids(self) -> list[str]:

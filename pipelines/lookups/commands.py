@@ -22,8 +22,8 @@ from pipelines.api.paging import Filter, Order
 from pipelines.arguments import ORDER_STATUSES, comma_list, iso_date, positive_int
 from pipelines.lookups import views
 from pipelines.lookups.find import AmbiguousMatch, Kind, Row, fetch_rows, find_one, search
+from pipelines.lookups.format import to_json
 from pipelines.lookups.kinds import CUSTOMER_SCAN_ROWS, CUSTOMERS, PRODUCTS, SALES_ORDERS
-from pipelines.lookups.render import to_json
 from pipelines.settings import Settings, resolve_settings
 
 EXIT_OK, EXIT_NOT_ONE = 0, 1

@@ -25,7 +25,7 @@ from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.exit_codes import ExitCode
 from pipelines.lookups import views
 from pipelines.lookups.commands import add_connection_arguments, connected, settings_of
-from pipelines.lookups.render import to_json
+from pipelines.lookups.format import to_json
 from pipelines.order_import import (
     ImportDefaults,
     OrderDraft,

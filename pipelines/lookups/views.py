@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pipelines.lookups.render import (
+from pipelines.lookups.format import (
     NO_VALUE,
     Column,
     decimal_of,

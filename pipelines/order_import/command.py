@@ -16,10 +16,10 @@ from pipelines.exit_codes import ExitCode
 from pipelines.order_import.defaults import ImportDefaults
 from pipelines.order_import.model import ImportReport, OrderOutcome, Outcome
 from pipelines.order_import.parse import drafts_from_sheet
-from pipelines.order_import.progress import ImportProgress
 from pipelines.order_import.read import ImportFileError, read_sheet
 from pipelines.order_import.results import rows_text, write_results
 from pipelines.order_import.run import import_orders, unfinished_report
+from pipelines.order_import.status import ImportProgress
 from pipelines.settings import resolve_settings
 
 SETUP_ERRORS = (AuthenticationError, PermissionDeniedError, UnreachableError)

@@ -13,7 +13,7 @@ from pipelines.api.endpoints import CUSTOMERS_PATH, PRODUCTS_PATH
 from pipelines.api.timestamps import XENTRAL_TIMEZONE
 from pipelines.order_import import columns
 from pipelines.order_import.defaults import ImportDefaults
-from pipelines.order_import.lookup import find_by_values, index_by, list_all
+from pipelines.order_import.existing import find_by_values, index_by, list_all
 from pipelines.order_import.model import OrderDraft, Problem, Ref, RefKind
 
 NAMED_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -12,8 +12,8 @@ from typing import Any
 from pipelines.api.client import XentralClient
 from pipelines.api.errors import XentralError
 from pipelines.order_import.defaults import ImportDefaults
+from pipelines.order_import.existing import find_existing_orders
 from pipelines.order_import.ledger import KeyBusy, Ledger, LedgerEntry, LedgerError, LedgerState
-from pipelines.order_import.lookup import find_existing_orders
 from pipelines.order_import.model import ImportReport, OrderDraft, OrderOutcome, Outcome, Problem
 from pipelines.order_import.old_ledger import copy_old_ledger
 from pipelines.order_import.payload import import_payload

@@ -21,8 +21,8 @@ from pipelines.api.errors import (
     ValidationFailedError,
     field_messages,
 )
+from pipelines.order_import.existing import find_existing_orders
 from pipelines.order_import.fields import problem_at
-from pipelines.order_import.lookup import find_existing_orders
 from pipelines.order_import.model import OrderDraft, Outcome, Problem
 
 log = logging.getLogger("pipelines.order_import.send")

@@ -44,6 +44,10 @@ class SyncTarget(ABC):
     """The file lock that keeps a second sync from this working folder out."""
     where: str
     """The file or the server, for messages (never a password)."""
+    local_files: str
+    """Where the lock and dlt's working folder are, for the message when they cannot be written."""
+    local_files_fix: str
+    """What to change then."""
 
     @abstractmethod
     def check(self, datasets: Sequence[str]) -> None:

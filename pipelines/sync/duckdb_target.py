@@ -28,7 +28,7 @@ class DuckDBTarget(SyncTarget):
 
     kind = "DuckDB"
     loader_file_format = "parquet"
-    """DuckDB copies Parquet in bulk; dlt's default, SQL `INSERT ... VALUES`, costs DuckDB about 2 ms a row."""
+    """DuckDB copies Parquet in bulk; dlt's default, SQL `INSERT ... VALUES`, goes row by row."""
     repairs_doubled_rows = True
 
     def __init__(self, settings: Settings) -> None:
@@ -36,6 +36,8 @@ class DuckDBTarget(SyncTarget):
         self.working_folder = settings.pipelines_dir
         self.lock_path = settings.lock_path
         self.where = str(settings.duckdb_path)
+        self.local_files = f"beside the DuckDB file {settings.duckdb_path}"
+        self.local_files_fix = "set --duckdb (or duckdb_path) to a file in a writable folder"
         self._database: duckdb.DuckDBPyConnection | None = None
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()

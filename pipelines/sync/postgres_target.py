@@ -42,6 +42,8 @@ class PostgresTarget(SyncTarget):
         self.working_folder = folder
         self.lock_path = folder.with_name(folder.name + ".lock")
         self.where = f"PostgreSQL {self._credentials.shown}"
+        self.local_files = f"dlt's working folder {folder.resolve()}"
+        self.local_files_fix = "run the sync from a folder it may write"
         self._locks: Any = None
 
     def check(self, datasets: Sequence[str]) -> None:

@@ -21,7 +21,7 @@ from dlt.extract import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 from filelock import FileLock, Timeout
 
-from pipelines.api.errors import XentralError
+from pipelines.api.errors import ConfigError, XentralError
 from pipelines.api.ratelimit import WaitCallback
 from pipelines.settings import Settings
 from pipelines.sync.destination import DestinationError, SyncLockedError, SyncTarget
@@ -173,7 +173,7 @@ def _exclusive(target: SyncTarget) -> Iterator[None]:
 
     The operating system drops the lock with the process, so a killed run leaves none behind.
     """
-    target.lock_path.parent.mkdir(parents=True, exist_ok=True)
+    _writable(target)
     lock = FileLock(str(target.lock_path), timeout=0)
     try:
         lock.acquire()
@@ -186,6 +186,19 @@ def _exclusive(target: SyncTarget) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _writable(target: SyncTarget) -> None:
+    """The lock's folder takes the lock and dlt's working folder (and the DuckDB file): say so at once if it cannot."""
+    try:
+        target.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(target.lock_path, "a"):
+            pass
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write {target.local_files} ({error.strerror or error}): {target.local_files_fix}; "
+            "nothing was fetched"
+        ) from None
 
 
 def _pipeline(settings: Settings, target: SyncTarget, name: str = PIPELINE_NAME) -> dlt.Pipeline:

@@ -13,9 +13,11 @@ decides, variant columns and all.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
@@ -24,6 +26,9 @@ from dlt.common.destination.capabilities import DestinationCapabilitiesContext
 from dlt.common.libs.pyarrow import get_py_arrow_datatype
 from dlt.common.normalizers.naming import NamingConvention
 from dlt.common.schema import Schema
+
+_LARGEST_AMOUNT = Decimal(10) ** 29
+log = logging.getLogger(__name__)
 
 _UNFIT = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError, TypeError, OverflowError)
 """What a value that does not fit its column raises while the column is built."""
@@ -58,11 +63,13 @@ class ArrowTables:
         self._names: dict[str, dict[str, str]] = {}
         """Column names by parent column ('' for the top) and key: each is worked out once."""
         self._paths: dict[str, tuple[str, ...]] = {"": ()}
+        self._row_id: Any = None  # the row being flattened, for messages
 
     def flatten(self, rows: Sequence[Mapping[str, Any]]) -> FlatRows:
         """Nested objects into `parent__child` columns; lists stay whole."""
         flat = FlatRows()
         for row in rows:
+            self._row_id = row.get("id")
             self._flatten_into(flat, row, "")
             flat.end_row()
         return flat
@@ -93,6 +100,9 @@ class ArrowTables:
             name = names.get(key)
             if name is None:
                 name = names[key] = self._name(parent, key)
+            if key == "amount" and item is not None and not _storable(item):
+                log.warning("%s of row %s: %r does not fit DECIMAL(38,9); stored as NULL", name, self._row_id, item)
+                value[key] = item = None  # type: ignore[index]  # the row itself, so the dict path stores NULL too
             kind = type(item)  # exact types: decoded JSON, and isinstance on ABCs is slow
             if kind is dict:
                 self._flatten_into(flat, item, name)
@@ -126,6 +136,17 @@ class ArrowTables:
             return _typed(values, data_type, known, self._capabilities)
         except _UNFIT:
             return None
+
+
+def _storable(amount: Any) -> bool:
+    """An amount DECIMAL(38,9) holds (29 digits before the point); text that is no number is dlt's to judge.
+
+    The spec bounds no amount; one beyond would fail every load of its package, night after night.
+    """
+    try:
+        return abs(Decimal(repr(amount) if type(amount) is float else str(amount))) < _LARGEST_AMOUNT
+    except InvalidOperation:
+        return True
 
 
 def _inferred(values: list[Any]) -> pa.Array:

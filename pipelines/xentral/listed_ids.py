@@ -15,8 +15,8 @@ _MAX_DIGITS = 18
 class ListedIds:
     """Distinct ids, 8 bytes each where an id is a plain decimal number, as Xentral's are.
 
-    Kept as Python strings, the ids of a listing cost about 100 bytes each until the run ends
-    (100 MB for a million orders). An id in any other form (a leading zero, letters, a sign)
+    Kept as Python strings, the ids of a listing would be the one part of a sync's memory that
+    grows with the instance. An id in any other form (a leading zero, letters, a sign)
     is kept as it is, so every id comes back exactly as listed.
     """
 

@@ -100,25 +100,31 @@ def sales_order_pages(client: XentralClient, run: SyncRun, known: KnownRows, win
     with _ends_cleanly(run):
         for page in walk.pages(client, SALES_ORDERS_PATH, run):
             buffer.listed()
-            for item in _identified(page, "sales orders"):
-                order_id = item["id"]
-                if _unchanged(known.orders.get(order_id), item.get("updatedAt")):
-                    continue
-                if not run.may_spend(1, f"the view of order {order_id}"):
-                    break
-                view = client.get_data(f"{SALES_ORDERS_PATH}/{order_id}")
-                if view is not None:
-                    if view.get("updatedAt"):
-                        known.orders.remember(order_id, parse_timestamp(view["updatedAt"]))
-                    buffer.add(order_row(view), positions=position_rows(view), from_detail=True)
-            else:
-                _remember_max_updated(walk.position, page.items)
-                yield from buffer.page_done()
-                continue
-            break  # the budget ended the page: the walk keeps its position, the next run reads it again
+            if not _fetch_changed_orders(client, run, known, page, buffer):
+                break  # the budget ended the page: the walk keeps its position, the next run reads it again
+            _remember_max_updated(walk.position, page.items)
+            yield from buffer.page_done()
         else:
             _finish_walk(state, walk, run, "sales_orders")
     yield from buffer.drain()
+
+
+def _fetch_changed_orders(
+    client: XentralClient, run: SyncRun, known: KnownRows, page: Page, buffer: _PageBuffer
+) -> bool:
+    """The views of the page's new and moved orders; False when the budget ended the page."""
+    for item in _identified(page, "sales orders"):
+        order_id = item["id"]
+        if _unchanged(known.orders.get(order_id), item.get("updatedAt")):
+            continue
+        if not run.may_spend(1, f"the view of order {order_id}"):
+            return False
+        view = client.get_data(f"{SALES_ORDERS_PATH}/{order_id}")
+        if view is not None:
+            if view.get("updatedAt"):
+                known.orders.remember(order_id, parse_timestamp(view["updatedAt"]))
+            buffer.add(order_row(view), positions=position_rows(view), from_detail=True)
+    return True
 
 
 def product_pages(client: XentralClient, run: SyncRun, window: Window) -> Iterator[Any]:
@@ -153,25 +159,31 @@ def customer_pages(client: XentralClient, run: SyncRun, known: KnownRows, window
     with _ends_cleanly(run):
         for page in walk.pages(client, CUSTOMERS_PATH, run):
             buffer.listed()
-            for item in _identified(page, "customers"):
-                customer_id = item["id"]
-                if not _needs_details(item, known.customers.get(customer_id), run, window):
-                    continue
-                if not run.may_spend(2, f"reading customer {customer_id}'s details"):  # never half a customer
-                    break
-                details = _customer_details(client, customer_id)
-                if details is not None:
-                    view, addresses = details
-                    row = customer_row(item, view, run.started_at)
-                    known.remember_customer(customer_id, row["list_row_hash"], run.started_at)
-                    buffer.add(row, addresses=addresses, from_detail=True)
-            else:
-                yield from buffer.page_done()
-                continue
-            break
+            if not _fetch_due_customers(client, run, known, window, page, buffer):
+                break  # as for orders: the next run reads the page again
+            yield from buffer.page_done()
         else:
             _finish_walk(state, walk, run, "customers")
     yield from buffer.drain()
+
+
+def _fetch_due_customers(
+    client: XentralClient, run: SyncRun, known: KnownRows, window: Window, page: Page, buffer: _PageBuffer
+) -> bool:
+    """View and addresses of the page's new, changed and due customers; False when the budget ended the page."""
+    for item in _identified(page, "customers"):
+        customer_id = item["id"]
+        if not _needs_details(item, known.customers.get(customer_id), run, window):
+            continue
+        if not run.may_spend(2, f"reading customer {customer_id}'s details"):  # never half a customer
+            return False
+        details = _customer_details(client, customer_id)
+        if details is not None:
+            view, addresses = details
+            row = customer_row(item, view, run.started_at)
+            known.remember_customer(customer_id, row["list_row_hash"], run.started_at)
+            buffer.add(row, addresses=addresses, from_detail=True)
+    return True
 
 
 def _customer_details(client: XentralClient, customer_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
@@ -249,7 +261,10 @@ class _PageBuffer:
             self._rows_since_count = self._details = 0
         if self._rows:
             item, columns = self._item(self._resource, self._rows)
-            yield item if columns is None else dlt.mark.with_hints(item, dlt.mark.make_hints(columns=columns))
+            if columns is not None:  # hints given with an item replace the resource's: the declared columns go along
+                declared = {**DECLARED_COLUMNS[self._resource], **columns}
+                item = dlt.mark.with_hints(item, dlt.mark.make_hints(columns=declared))
+            yield item
         if self._positions:
             yield _child_rows(*self._item(POSITIONS_TABLE, self._positions), POSITIONS_TABLE, "sales_order_id")
         if self._addresses:

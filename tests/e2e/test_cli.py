@@ -229,16 +229,38 @@ def test_an_interrupted_sync_exits_130_with_one_line_and_the_next_run_finishes(
     assert_matches_truth(emulator, db)
 
 
-def test_the_readme_path_with_every_default_in_a_fresh_folder(emulator_factory, tmp_path: Path) -> None:
-    """`export XENTRAL_INSTANCE_HOST=… XENTRAL_API_TOKEN=…; xentral-sync sync`: file xentral.duckdb, dataset xentral.
+@pytest.mark.parametrize("dataset", [None, "raw"], ids=["defaults", "another-dataset"])
+def test_the_readme_path_in_a_fresh_folder(emulator_factory, tmp_path: Path, dataset: str | None) -> None:
+    """`export XENTRAL_INSTANCE_HOST=… XENTRAL_API_TOKEN=…; xentral-sync sync`, then `models` and `report`: with
+    every default (file xentral.duckdb, dataset xentral, whose names DuckDB would confuse), and with another dataset.
 
     A world small enough for the default rate limit's first window (90 of 100 requests)."""
     emulator = emulator_factory(orders=25, products=8, customers=6, rate_limit=100, rate_window_seconds=60.0)
-    done = run_cli(["sync", "--no-models"], cli_env(emulator.base_url, emulator.token), tmp_path)
+    env = cli_env(emulator.base_url, emulator.token)
+    chosen = ["--dataset", dataset] if dataset else []
 
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "xentral.duckdb").exists()
-    assert query(tmp_path / "xentral.duckdb", "SELECT count(*) FROM xentral.xentral.sales_orders") == [(25,)]
+    synced = run_cli(["sync", *chosen], env, tmp_path)
+    assert synced.returncode == 0, synced.stderr
+    assert "Data tests: all passed" in synced.stdout
+    schema = dataset or "xentral"
+    assert query(tmp_path / "xentral.duckdb", f"SELECT count(*) FROM xentral.{schema}.sales_orders") == [(25,)]
+    rebuilt = run_cli(["models", *chosen], env, tmp_path)
+    assert rebuilt.returncode == 0 and "Data tests: all passed" in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr
+    reported = run_cli(["report", "--format", "csv", *chosen], env, tmp_path)
+    assert reported.returncode == 0, reported.stderr
+    header, *rows = reported.stdout.splitlines()
+    keys = [(row.split(",")[1], row.split(",")[4]) for row in rows]  # customer and currency
+    assert header.startswith("revenue_rank,customer_id") and len(keys) == len(set(keys)) > 0
+
+
+def test_a_duckdb_path_that_cannot_be_written_is_one_line_before_any_request(emulator_factory, tmp_path: Path) -> None:
+    emulator = emulator_factory()
+    (tmp_path / "a-file").write_text("not a folder")
+    done = run_cli(["sync", "--duckdb", str(tmp_path / "a-file" / "x.duckdb")], cli_env(emulator.base_url, emulator.token),
+                   tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith(f"error: cannot write beside the DuckDB file {tmp_path}")
+    assert emulator.stats.total() == 0
 
 
 def test_verbose_goes_after_the_subcommand_too_and_help_lists_the_exit_codes(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import sys
 import pytest
 import requests
 
-from pipelines.emulator.cli import add_emulator_parser, settings_from
+from pipelines.emulator.command import add_emulator_parser, settings_from
 
 
 def test_serves_in_the_foreground_and_exits_0_on_ctrl_c() -> None:

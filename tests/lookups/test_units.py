@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from pipelines.cli import main
-from pipelines.lookups.render import money, quantity, timestamp
+from pipelines.lookups.format import money, quantity, timestamp
 
 HOST = "https://acme.xentral.biz"
 TOKEN = "pat-SECRET-7f3a9c2e1b"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dlt
@@ -54,3 +57,20 @@ def test_a_missing_token_is_dlts_own_config_error_naming_the_key(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     with pytest.raises(Exception, match="api_token"):
         xentral_source()
+
+
+def test_the_readme_example_runs_as_written(emulator_factory, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### In your own dlt project", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    emulator = emulator_factory(orders=15, products=5, customers=4, rate_limit=1000, rate_window_seconds=1.0)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("XENTRAL_", "SOURCES__"))}
+    env.update(HOME=str(tmp_path), DLT_DATA_DIR=str(tmp_path / "dlt"),  # dlt keeps its pipelines there: this test's own
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]), SOURCES__XENTRAL__INSTANCE_HOST=emulator.base_url,
+               SOURCES__XENTRAL__API_TOKEN=emulator.token, SOURCES__XENTRAL__RATE_LIMIT="1000",
+               SOURCES__XENTRAL__RATE_WINDOW_SECONDS="1")
+    done = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert _rows(tmp_path / "xentral.duckdb", "SELECT count(*), count(DISTINCT id) FROM xentral_raw.products") == [(5, 5)]
+    assert _rows(tmp_path / "xentral.duckdb", "SELECT count(*) FROM xentral_raw.sales_orders") == [(15,)]

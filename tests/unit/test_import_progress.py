@@ -9,7 +9,7 @@ import re
 import pytest
 
 from pipelines.order_import.model import OrderOutcome, Outcome
-from pipelines.order_import.progress import LOG_EVERY_ORDERS, ImportProgress
+from pipelines.order_import.status import LOG_EVERY_ORDERS, ImportProgress
 
 
 def test_the_terminal_line_shows_the_bar_the_outcomes_and_the_waits() -> None:

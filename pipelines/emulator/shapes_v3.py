@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from . import data
 from .clock import days_to_iso
 from .money import net_cents, tax_cents
-from .render import (
+from .shapes import (
     address_type,
     money,
     order_address,

@@ -7,8 +7,8 @@ import time
 from dataclasses import MISSING, fields
 from typing import Any
 
-from .runner import start_emulator
-from .settings import CHOICES, EmulatorSettings
+from .knobs import CHOICES, EmulatorSettings
+from .running import start_emulator
 
 LIST_SETTINGS = ("token_scopes", "fail_operations")  # comma-separated on the command line
 SHORT_NAMES = {"rate_window_seconds": "--rate-window"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from .knobs import EmulatorSettings
 from .server import Application, EmulatorServer
-from .settings import EmulatorSettings
 from .stats import Stats
 from .world import World
 
