@@ -35,7 +35,7 @@ class DuckDBTarget(SyncTarget):
         self._settings = settings
         self.working_folder = settings.pipelines_dir
         self.lock_path = settings.lock_path
-        self.where = str(settings.duckdb_path)
+        self.where = f"DuckDB file {settings.duckdb_path}"
         self.local_files = f"beside the DuckDB file {settings.duckdb_path}"
         self.local_files_fix = "set --duckdb (or duckdb_path) to a file in a writable folder"
         self._database: duckdb.DuckDBPyConnection | None = None

@@ -68,6 +68,8 @@ class SyncResult:
     run: SyncRun
     resumed_interrupted_run: bool
     vanished: dict[str, int] = field(default_factory=dict)
+    loaded_into: str = ""
+    """The destination and dataset, for people (never a password)."""
 
     @property
     def loads(self) -> int:
@@ -131,6 +133,7 @@ def run_sync(
             run=run,
             resumed_interrupted_run=resumed,
             vanished=vanished,
+            loaded_into=f"{target.where}, dataset {settings.dataset}",
         )
     if run.failure is not None:
         raise SyncFailedError(f"{run.failure} (rows fetched before it were loaded; the next run continues from there)")

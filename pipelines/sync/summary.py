@@ -22,6 +22,7 @@ def format_sync_summary(result: SyncResult) -> str:
     )
     if run.stop_reason:
         lines.append("The next run continues where this one stopped.")
+    lines.append(f"Loaded into {result.loaded_into}.")
     lines.append(f"{'table':<24}{'rows':>10}{'fetched now':>14}")
     fetched = {name: progress.rows for name, progress in run.progress.items()}
     for table, rows in result.table_rows.items():

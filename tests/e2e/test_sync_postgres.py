@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -117,27 +118,37 @@ def seen(reader: Any) -> tuple[Any, ...]:
     return orders, positions, marts
 
 
+NEW_ORDERS = 55
+
+
 def test_readers_keep_reading_while_a_sync_loads_and_the_models_rebuild(
     emulator_factory, postgres_destination: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A reader holds a transaction open over the raw tables and the marts for the whole sync and
-    rebuild. Anything that waited for it would give up after the lock timeout and fail the run."""
+    rebuild; another reads the marts afresh each time the sync reports progress, between its loads.
+    Anything that waited for either would give up after the lock timeout and fail the run."""
     emulator = emulator_factory(**WORLD)
     settings = sync_settings(emulator, postgres_destination, product_full_listing_days=0)
     run_sync(settings, SyncOptions())
     build_and_test_models(settings)
     change_the_world(emulator)
+    for _ in range(NEW_ORDERS - 1):  # more than a page: the sync loads in several steps
+        emulator.world.create_order()
     monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=20s")
 
-    with reading(postgres_destination) as reader:
+    with reading(postgres_destination) as reader, closing(psycopg2.connect(postgres_destination)) as during:
+        during.autocommit = True
         before = seen(reader)
-        result = run_sync(settings, SyncOptions())
+        read_during: list[tuple[Any, ...]] = []
+        result = run_sync(replace(settings, rows_per_load=2), SyncOptions(),
+                          on_progress=lambda *_: read_during.append(seen(during)))
         build_and_test_models(settings)
-        assert result.complete
+        assert result.complete and result.loads > 1
         assert seen(reader) == before  # its snapshot: one consistent state, read while the sync wrote
         reader.commit()
         after = seen(reader)
-    assert after[0][0] == before[0][0] + 1 and after[2][0] == before[2][0] + 1  # one new order, raw and in the marts
+    assert read_during and {marts for *_, marts in read_during} == {before[2]}  # the marts as built, all along
+    assert after[0][0] == before[0][0] + NEW_ORDERS and after[2][0] == before[2][0] + NEW_ORDERS  # raw and marts
     assert_matches_truth(emulator, postgres_destination)
 
 
@@ -189,6 +200,8 @@ def test_the_sync_command_loads_postgresql_and_builds_the_models_there(
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "Sync complete" in captured.out and "Data tests: all passed" in captured.out
+    assert f"Loaded into PostgreSQL postgresql://analyst:***@{postgres_destination.split('@')[1]}, dataset xentral." \
+        in captured.out
     assert query(postgres_destination, "SELECT count(*) FROM analytics.fct_orders") == [(20,)]
     database = postgres_destination.rsplit("/", 1)[1]
     written = [path for path in tmp_path.rglob("*") if path.is_file()]
