@@ -45,6 +45,11 @@ def add_sync_parser(commands: Any) -> None:
     sync.add_argument("--rows-per-load", type=positive_int, metavar="N",
                       help="load after about N fetched rows, then go on; bounds memory (default: 5000)")
     sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
+    several = sync.add_mutually_exclusive_group()
+    several.add_argument("--all-instances", action="store_true",
+                         help="sync every instance under [sources.xentral.instances.<name>], each into its own dataset")
+    several.add_argument("--instances", type=_names, metavar="NAMES",
+                         help="sync these configured instances (comma-separated names)")
     sync.set_defaults(handler=sync_command)
 
 
@@ -63,14 +68,19 @@ def sync_command(args: argparse.Namespace) -> int:
         "rate_headroom": args.rate_headroom,
         "rows_per_load": args.rows_per_load,
     })
+    limits = {"resources": args.resources, "max_requests": args.max_requests,
+              "time_budget_seconds": args.time_budget * 60 if args.time_budget else None}
+    if args.all_instances or args.instances:
+        from pipelines.sync.instances import chosen_instances, sync_instances
+
+        if args.instance:
+            raise ConfigError("--instance names one host; with --all-instances or --instances the hosts come "
+                              "from [sources.xentral.instances]")
+        instances = chosen_instances(settings, args.instances)
+        sync_instances(settings, instances, options, build_models=not args.no_models, **limits)
+        return ExitCode.OK
     settings.require_instance()
-    sync_with_progress(
-        settings,
-        options,
-        resources=args.resources,
-        max_requests=args.max_requests,
-        time_budget_seconds=args.time_budget * 60 if args.time_budget else None,
-    )
+    sync_with_progress(settings, options, **limits)
     if not args.no_models:
         build_and_test_models(settings)
     return ExitCode.OK
@@ -98,6 +108,10 @@ def _options(args: argparse.Namespace, options: type[SyncOptions]) -> SyncOption
     if args.since and args.until and args.since > args.until:
         raise ConfigError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}: swap them")
     return options(full_refresh=args.full_refresh, since=args.since, until=args.until)
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def _cli_time(value: str) -> datetime:
