@@ -1,6 +1,6 @@
 """Where a sync loads, DuckDB or PostgreSQL: what differs between them, behind one interface.
 
-A command opens its target once (`sync_target`), takes its lock, checks it can be reached
+A command opens its target once (`runner.open_target`), takes its lock, checks it can be reached
 (`check`) before anything is fetched, and hands each instance's pipeline `dlt_destination()`.
 The rest of the sync (the source, recovery, the vanished flags, the counts) is the same on both.
 """

@@ -77,7 +77,8 @@ def test_one_command_syncs_every_instance_into_its_own_dataset_and_views_put_the
 @pytest.mark.parametrize(("args", "message"), [
     (["--all-instances"], "error: no instances configured: add a table [sources.xentral.instances.<name>]"),
     (["--instances", "brand_c"], "error: no instance brand_c under [sources.xentral.instances]; configured: brand_a"),
-], ids=["none-configured", "unknown-name"])
+    (["--instances", "brand_a", "--instance", "x.xentral.biz"], "error: --instance names one host; with"),
+], ids=["none-configured", "unknown-name", "and-a-host"])
 def test_instances_that_are_not_configured_are_one_line_before_any_request(
     args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
