@@ -122,7 +122,7 @@ NEW_ORDERS = 55
 
 
 def test_readers_keep_reading_while_a_sync_loads_and_the_models_rebuild(
-    emulator_factory, postgres_destination: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    emulator_factory, postgres_destination: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A reader holds a transaction open over the raw tables and the marts for the whole sync and
     rebuild; another reads the marts afresh each time the sync reports progress, between its loads.
