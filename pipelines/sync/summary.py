@@ -25,6 +25,7 @@ def format_sync_summary(result: SyncResult) -> str:
     if run.apis:
         lines.append("Read through " + "; ".join(
             f"{resource} {choice.version} ({choice.reason})" for resource, choice in run.apis.items()) + ".")
+    lines.append(f"Loaded into {result.loaded_into}.")
     lines.append(f"{'table':<24}{'rows':>10}{'fetched now':>14}")
     fetched = {name: progress.rows for name, progress in run.progress.items()}
     for table, rows in result.table_rows.items():

@@ -1,13 +1,20 @@
-"""Running syncs against the emulator and comparing DuckDB with the emulator's truth."""
+"""Running syncs against the emulator and comparing the destination with the emulator's truth.
+
+Where a sync loads is a DuckDB file (a `Path`) or a PostgreSQL database (its URI, a `str`); the
+PostgreSQL credentials reach the sync the dlt way, so a test sets `DESTINATION__POSTGRES__CREDENTIALS`
+to the same URI (the `postgres_destination` fixture does).
+"""
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import psycopg2
 
 from pipelines.api.timestamps import parse_timestamp
 from pipelines.emulator import RunningEmulator
@@ -20,13 +27,18 @@ FAST = {"rate_limit": 1000, "rate_window_seconds": 1.0}
 """Emulator settings whose rate limit never slows a test."""
 
 
-def sync_settings(emulator: RunningEmulator, duckdb_path: Path, **overrides: Any) -> Settings:
+Where = Path | str
+"""A DuckDB file, or the URI of a PostgreSQL database."""
+
+
+def sync_settings(emulator: RunningEmulator, where: Where, **overrides: Any) -> Settings:
     """Settings for the emulator: its limit and window, fast retries; v1 unless `api` says otherwise
     (most tests are about v1's walks; `test_sync_v3.py` is about v3's)."""
+    into = {"destination": "postgres"} if isinstance(where, str) else {"duckdb_path": where}
     settings = Settings(
         instance_host=emulator.base_url,
         api_token=emulator.token,
-        duckdb_path=duckdb_path,
+        **into,
         rate_limit=emulator.settings.rate_limit,
         rate_window_seconds=emulator.settings.rate_window_seconds,
         retry_backoff_seconds=0.01,
@@ -36,19 +48,23 @@ def sync_settings(emulator: RunningEmulator, duckdb_path: Path, **overrides: Any
     return replace(settings, **overrides)
 
 
-def sync(emulator: RunningEmulator, duckdb_path: Path, options: SyncOptions | None = None, **kwargs: Any) -> SyncResult:
+def sync(emulator: RunningEmulator, where: Where, options: SyncOptions | None = None, **kwargs: Any) -> SyncResult:
     overrides = {key: kwargs.pop(key) for key in list(kwargs) if key in Settings.__dataclass_fields__}
-    return run_sync(sync_settings(emulator, duckdb_path, **overrides), options or SyncOptions(), **kwargs)
+    return run_sync(sync_settings(emulator, where, **overrides), options or SyncOptions(), **kwargs)
 
 
-def query(duckdb_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+def query(where: Where, sql: str) -> list[tuple[Any, ...]]:
+    if isinstance(where, str):
+        with closing(psycopg2.connect(where)) as connection, connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+    with duckdb.connect(str(where), read_only=True) as connection:
         return connection.execute(sql).fetchall()
 
 
-def loaded_orders(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:
+def loaded_orders(where: Where) -> dict[str, tuple[Any, ...]]:
     rows = query(
-        duckdb_path,
+        where,
         "SELECT id, status, updated_at, total__amount, net_sales__amount FROM xentral.sales_orders WHERE vanished_at IS NULL",
     )
     return {row[0]: row[1:] for row in rows}
@@ -72,10 +88,10 @@ def truth_orders(emulator: RunningEmulator, api: str = "v1") -> dict[str, tuple[
     return truth
 
 
-def loaded_positions(duckdb_path: Path) -> list[tuple[str, str, float]]:
+def loaded_positions(where: Where) -> list[tuple[str, str, float]]:
     """Every position row of a live order, sorted: a row loaded twice shows twice."""
     rows = query(
-        duckdb_path,
+        where,
         "SELECT p.sales_order_id, p.id, p.quantity FROM xentral.sales_order_positions p "
         "JOIN xentral.sales_orders o ON o.id = p.sales_order_id WHERE o.vanished_at IS NULL",
     )
@@ -90,12 +106,12 @@ def truth_positions(emulator: RunningEmulator) -> list[tuple[str, str, float]]:
     )
 
 
-def loaded_ids(duckdb_path: Path, table: str) -> set[str]:
-    return {row[0] for row in query(duckdb_path, f"SELECT id FROM xentral.{table} WHERE vanished_at IS NULL")}
+def loaded_ids(where: Where, table: str) -> set[str]:
+    return {row[0] for row in query(where, f"SELECT id FROM xentral.{table} WHERE vanished_at IS NULL")}
 
 
-def loaded_customers(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:
-    rows = query(duckdb_path, "SELECT id, name, updated_at FROM xentral.customers WHERE vanished_at IS NULL")
+def loaded_customers(where: Where) -> dict[str, tuple[Any, ...]]:
+    rows = query(where, "SELECT id, name, updated_at FROM xentral.customers WHERE vanished_at IS NULL")
     return {row[0]: row[1:] for row in rows}
 
 
@@ -107,10 +123,10 @@ def truth_customers(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
     return truth
 
 
-def loaded_addresses(duckdb_path: Path) -> list[tuple[str, ...]]:
+def loaded_addresses(where: Where) -> list[tuple[str, ...]]:
     """Every address row of a live customer, sorted: a row loaded twice shows twice."""
     rows = query(
-        duckdb_path,
+        where,
         "SELECT a.customer_id, a.id, a.type, a.zip, a.sub_department FROM xentral.customer_addresses a "
         "JOIN xentral.customers c ON c.id = a.customer_id WHERE c.vanished_at IS NULL",
     )
@@ -125,8 +141,8 @@ def truth_addresses(emulator: RunningEmulator) -> list[tuple[str, ...]]:
     ), key=repr)
 
 
-def loaded_products(duckdb_path: Path) -> dict[str, tuple[Any, ...]]:
-    rows = query(duckdb_path, "SELECT id, name, updated_at FROM xentral.products WHERE vanished_at IS NULL")
+def loaded_products(where: Where) -> dict[str, tuple[Any, ...]]:
+    rows = query(where, "SELECT id, name, updated_at FROM xentral.products WHERE vanished_at IS NULL")
     return {row[0]: row[1:] for row in rows}
 
 
@@ -138,31 +154,30 @@ def truth_products(emulator: RunningEmulator) -> dict[str, tuple[Any, ...]]:
     return truth
 
 
-def assert_matches_truth(emulator: RunningEmulator, duckdb_path: Path, api: str = "v1") -> None:
-    """DuckDB holds exactly what the emulator holds now: every table, row by row (`api`: the one
-    sales orders were read through)."""
-    assert loaded_orders(duckdb_path) == truth_orders(emulator, api)
-    assert loaded_positions(duckdb_path) == truth_positions(emulator)
-    assert loaded_products(duckdb_path) == truth_products(emulator)
-    assert loaded_customers(duckdb_path) == truth_customers(emulator)
-    assert loaded_addresses(duckdb_path) == truth_addresses(emulator)
+def assert_matches_truth(emulator: RunningEmulator, where: Where, api: str = "v1") -> None:
+    """The destination holds exactly what the emulator holds now: every table, row by row (`api`:
+    the one sales orders were read through)."""
+    assert loaded_orders(where) == truth_orders(emulator, api)
+    assert loaded_positions(where) == truth_positions(emulator)
+    assert loaded_products(where) == truth_products(emulator)
+    assert loaded_customers(where) == truth_customers(emulator)
+    assert loaded_addresses(where) == truth_addresses(emulator)
 
 
-def table_snapshot(duckdb_path: Path, *, ignore: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+def table_snapshot(where: Where, *, ignore: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
     """Every synced table's rows without dlt's own columns (and `ignore`d ones), sorted."""
     snapshot = {}
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        for table in SYNC_TABLES:
-            columns = [
-                name for (name,) in connection.execute(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_schema = 'xentral' AND table_name = ? ORDER BY column_name",
-                    [table],
-                ).fetchall()
-                if not name.startswith("_dlt") and name not in ignore
-            ]
-            select = ", ".join(f'"{name}"' for name in columns)
-            snapshot[table] = sorted(map(repr, connection.execute(f"SELECT {select} FROM xentral.{table}").fetchall()))
+    for table in SYNC_TABLES:
+        columns = [
+            name for (name,) in query(
+                where,
+                "SELECT column_name FROM information_schema.columns "
+                f"WHERE table_schema = 'xentral' AND table_name = '{table}' ORDER BY column_name",
+            )
+            if not name.startswith("_dlt") and name not in ignore
+        ]
+        select = ", ".join(f'"{name}"' for name in columns)
+        snapshot[table] = sorted(map(repr, query(where, f"SELECT {select} FROM xentral.{table}")))
     return snapshot
 
 

@@ -60,6 +60,7 @@ def test_sync_command_succeeds_and_prints_a_summary(emulator_factory, tmp_path: 
 
     assert done.returncode == 0, done.stderr
     assert "Sync complete" in done.stdout
+    assert f"Loaded into DuckDB file {db}, dataset xentral." in done.stdout
     assert "sales_orders" in done.stdout and "requests" in done.stdout
     assert "Built" in done.stdout
     assert_matches_truth(emulator, db)

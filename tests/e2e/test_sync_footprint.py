@@ -7,7 +7,8 @@ from pathlib import Path
 import dlt
 import pytest
 
-from pipelines.sync.destination import DestinationError, credentials, duckdb_kept_open
+from pipelines.sync.destination import DestinationError
+from pipelines.sync.duckdb_target import DuckDBTarget
 from pipelines.sync.runner import WRITE_BUFFER_ROWS, _pipeline
 from tests.e2e.helpers import FAST, sync, sync_settings
 
@@ -23,7 +24,7 @@ def test_duckdb_loads_with_the_memory_settings(
     assert dlt.config["data_writer.buffer_max_items"] == WRITE_BUFFER_ROWS
 
     settings = sync_settings(emulator, tmp_path / "sync.duckdb", **overrides)
-    with duckdb_kept_open(settings) as database, _pipeline(settings, credentials(settings, database)).sql_client() as client:
+    with DuckDBTarget(settings) as target, _pipeline(settings, target).sql_client() as client:
         [(preserve, limit)] = client.execute_sql(
             "SELECT current_setting('preserve_insertion_order'), current_setting('memory_limit')"
         )

@@ -196,7 +196,7 @@ def test_cli_exit_codes_results_file_and_summary(emu, tmp_path, monkeypatch, cap
     out = capsys.readouterr().out
     assert "=1+1 (row 5): rejected" in out and "row 5, quantity '0': must be greater than 0" in out
     assert "import: 3 orders: 2 created, 0 rejected" not in out and "2 created, 1 rejected, 0 failed" in out
-    assert f"ledger {tmp_path / 'x.import-ledger.sqlite'} (" in out  # beside the DuckDB file, named after it
+    assert f"ledger {tmp_path / 'x.import-ledger.sqlite'} (a local SQLite file" in out  # beside the DuckDB file
     results = (tmp_path / "orders.results.csv").read_text(encoding="utf-8-sig").splitlines()
     assert results[0] == "key;outcome;xentral_id;rows;error" and results[3].startswith("'=1+1;rejected;;5;")
     with Ledger(tmp_path / "x.import-ledger.sqlite") as ledger:
