@@ -158,7 +158,7 @@ def processing_section(report: Report, sizes: Sizes, quick: bool) -> None:
     slower = paired_ratio(seconds["ours"], seconds["floor"])
     postgres = paired_ratio(seconds["postgres"], seconds["ours"])
     report.add("3. ours vs peer (times faster)", faster.text(2), "≥ 5", faster.median >= 5)
-    report.add("3. ours vs floor (times slower)", slower.text(1), "≤ 5", slower.median <= 5)
+    report.add("3. ours vs floor (times slower)", slower.text(1), "(v1's ≤ 5 gave way to v3's ≤ 3, section 8)")
     report.add("3. into PostgreSQL vs into DuckDB (times slower)", postgres.text(2), "≤ 2", postgres.median <= 2)
     _fixed_cost(report, sizes, seconds)
     report.notes.append(f"Local processing: {rows} orders replayed from disk with no latency (list pages and "
