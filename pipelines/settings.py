@@ -110,25 +110,21 @@ def currency(value: Any) -> str:
     return code
 
 
-def discount_mode(value: Any) -> str:
-    mode = str(value).strip().lower()
-    if mode not in DISCOUNT_MODES:
-        raise ValueError(f"{value!r} is not one of {', '.join(DISCOUNT_MODES)}")
-    return mode
+def one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    """A check that takes one of `choices`, case-insensitive, and gives it in lower case."""
+
+    def check(value: Any) -> str:
+        name = str(value).strip().lower()
+        if name not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+        return name
+
+    return check
 
 
-def destination(value: Any) -> str:
-    name = str(value).strip().lower()
-    if name not in DESTINATIONS:
-        raise ValueError(f"{value!r} is not one of {', '.join(DESTINATIONS)}")
-    return name
-
-
-def api_choice(value: Any) -> str:
-    name = str(value).strip().lower()
-    if name not in API_CHOICES:
-        raise ValueError(f"{value!r} is not one of {', '.join(API_CHOICES)}")
-    return name
+discount_mode = one_of(DISCOUNT_MODES)
+destination = one_of(DESTINATIONS)
+api_choice = one_of(API_CHOICES)
 
 
 def _number(value: Any, kind: type[int] | type[float]) -> Any:
