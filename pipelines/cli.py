@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from pipelines.arguments import add_destination_argument
 from pipelines.demo import add_demo_arguments, demo_command
 from pipelines.emulator.command import add_emulator_parser, run_emulator_command
 from pipelines.exit_codes import HELP_TEXT, CommandError, ExitCode
+from pipelines.interrupts import interrupts_remembered, raise_if_interrupted
 from pipelines.lookups import add_lookup_parsers
 from pipelines.order_import.command import add_import_parser
 from pipelines.settings import resolve_settings
@@ -32,9 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
-    previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return int(args.handler(args))
+        with interrupts_remembered():
+            code = int(args.handler(args))
+            raise_if_interrupted()  # a signal whose KeyboardInterrupt was lost on the way
+            return code
     except CommandError as error:  # each says its exit code
         return _fail(str(error), error.exit_code)
     except KeyboardInterrupt:
@@ -45,8 +47,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug or an environment problem: one line, the traceback in the log
         log.debug("unexpected failure", exc_info=True)
         return _fail(f"unexpected {type(error).__name__}: {error} (run with -v for details)", ExitCode.FAILED)
-    finally:
-        signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 class Parser(argparse.ArgumentParser):
@@ -121,11 +121,6 @@ def _configure_logging(verbose: bool) -> None:
 def _fail(message: str, code: ExitCode) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM (a scheduler stopping the job) ends the run like Ctrl-C."""
-    raise KeyboardInterrupt
 
 
 def _discard_stdout() -> None:

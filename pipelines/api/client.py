@@ -56,6 +56,7 @@ from pipelines.api.instance import base_url_for
 from pipelines.api.paging import MAX_PAGE_SIZE, Filter, Order, Page, QueryParams, describe_request, page_query
 from pipelines.api.paging_v3 import V3_REFUSALS, PageSizing, V3Listing, V3Page, V3Probe, v3_page_from
 from pipelines.api.ratelimit import RateLimiter, parse_retry_after
+from pipelines.interrupts import raise_if_interrupted
 
 logger = logging.getLogger("pipelines.api.client")
 
@@ -417,6 +418,7 @@ class XentralClient:
         """Send one request through the budget and the rate limiter; no retrying here."""
         if not path.startswith("/"):
             raise ValueError(f"paths start with '/', e.g. /api/v1/salesOrders, not {path!r}")
+        raise_if_interrupted()
         self._count_request(request)
         ticket = self.limiter.acquire()
         started = time.perf_counter()
