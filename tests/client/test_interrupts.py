@@ -17,6 +17,7 @@ class _Finalized:
         os.kill(os.getpid(), signal.SIGINT)  # its KeyboardInterrupt is "Exception ignored in ..."
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the drop is the point
 def test_a_lost_interrupt_stops_the_next_request(client: XentralClient, requests_mock) -> None:
     requests_mock.get(f"{BASE_URL}/api/v1/shippingMethods", json=list_body([{"id": "1"}], total=1, size=10))
     with interrupts_remembered():
